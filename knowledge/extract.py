@@ -1,0 +1,800 @@
+"""Automatic fact extraction: agreements, people and key figures.
+
+Rules are linguistic, not per article: a signing verb in the past (``подписали``,
+``договорились``, ``были подписаны``) with an agreement noun makes an agreement, unless the
+clause is planned (``ожидается подписание``) or background (``реализуются 32 соглашения``);
+a role noun next to a capitalised first-name + surname makes a person; a number followed by
+what it counts makes a figure.  The same code reads any article dropped into ``seeds/``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .lexicon import gazetteer, lexicon
+from .normalize import lemma, normalize, parse, stem
+
+__all__ = [
+    "RawAgreement",
+    "RawFigure",
+    "RawPerson",
+    "Tok",
+    "article_regions",
+    "extract_agreements",
+    "extract_figures",
+    "extract_people",
+    "tokenize",
+]
+
+_TOKEN = re.compile(
+    r"[A-Za-zА-Яа-яЁё]+(?:-[A-Za-zА-Яа-яЁё]+)*|\d+(?:[.,]\d+)?|[«»\"“”„]|[,;:—–()%$€₽]|-(?=\s)|\."
+)
+_QUOTE_OPEN = "«„“"
+_QUOTE_CLOSE = "»”"
+
+
+@dataclass(frozen=True, slots=True)
+class Tok:
+    """A token of a sentence with its position in the original text."""
+
+    text: str
+    start: int
+    end: int
+    norm: str
+    lemma: str
+    stem: str
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[:1].isalpha()
+
+    @property
+    def capital(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def tokenize(sentence: str) -> list[Tok]:
+    """Tokens with offsets, lemmas and stems (punctuation kept for the patterns)."""
+    toks: list[Tok] = []
+    for m in _TOKEN.finditer(sentence):
+        text = m.group(0)
+        norm = normalize(text) if text[:1].isalnum() else text
+        lem = lemma(norm) if text[:1].isalpha() else norm
+        toks.append(Tok(text, m.start(), m.end(), norm, lem, stem(norm)))
+    return toks
+
+
+def _region_spans(toks: list[Tok]) -> list[tuple[int, int, str]]:
+    """Gazetteer entities over word tokens, mapped back to token indexes."""
+    idx = [i for i, t in enumerate(toks) if t.is_word]
+    lemmas: list[str] = []
+    stems: list[str] = []
+    owners: list[int] = []
+    for i in idx:
+        for part in toks[i].norm.split("-"):
+            lemmas.append(lemma(part))
+            stems.append(stem(part))
+            owners.append(i)
+    spans = []
+    for s, e, key in gazetteer().find(lemmas, stems):
+        spans.append((owners[s], owners[e - 1] + 1, key))
+    return spans
+
+
+def article_regions(sentences: list[str]) -> Counter[str]:
+    """How often each gazetteer entity is mentioned in an article."""
+    counts: Counter[str] = Counter()
+    for sentence in sentences:
+        counts.update(key for _, _, key in _region_spans(tokenize(sentence)))
+    return counts
+
+
+def _main_region(counts: Counter[str], kinds: tuple[str, ...]) -> str | None:
+    entries = gazetteer().entries
+    for key, _ in counts.most_common():
+        if key in entries and entries[key].kind in kinds:
+            return key
+    return None
+
+
+# --------------------------------------------------------------------------- people
+
+
+@dataclass(frozen=True, slots=True)
+class RawPerson:
+    """A person found in a sentence (before merging across the corpus)."""
+
+    name: str
+    role: str
+    organisation: str | None
+    region: str | None
+    sentence: str
+
+
+def _is_name_word(tok: Tok) -> bool:
+    return tok.is_word and tok.capital and not tok.text.isupper() and len(tok.text) > 1
+
+
+def _has_grammeme(word: str, grammeme: str) -> bool:
+    from .normalize import morph
+
+    return any(grammeme in p.tag for p in morph().parse(word))
+
+
+def _name_at(toks: list[Tok], i: int, after_role: bool) -> int:
+    """Length (2–3) of a person's name starting at token ``i``, or 0."""
+    if i >= len(toks) or not _is_name_word(toks[i]):
+        return 0
+    size = 0
+    j = i
+    while j < len(toks) and size < 3 and _is_name_word(toks[j]):
+        size += 1
+        j += 1
+    if size < 2:
+        return 0
+    first = toks[i].norm
+    if _has_grammeme(first, "Name") or after_role:
+        # a region or organisation is not a name
+        spans = _region_spans(toks[i : i + size])
+        if spans and spans[0][0] == 0:
+            return 0
+        if size == 3 and not (
+            _has_grammeme(toks[i + 2].norm, "Patr") or _has_grammeme(toks[i + 2].norm, "Surn")
+        ):
+            # «Элой Альварес Мартинес» is a name of three words; «Василий Анохин Смоленск» is not
+            if not after_role:
+                size = 2
+        return size
+    return 0
+
+
+def _nominative(word: str, grammemes: tuple[str, ...], case: str | None = None) -> str:
+    from .normalize import morph
+
+    parses = morph().parse(word.lower())
+    ranked = sorted(
+        parses,
+        key=lambda p: (
+            not any(g in p.tag for g in grammemes),
+            case is not None and case not in p.tag,
+            "plur" in p.tag,
+        ),
+    )
+    for p in ranked:
+        if any(g in p.tag for g in grammemes):
+            inflected = p.inflect({"nomn", "sing"}) or p.inflect({"nomn"})
+            if inflected is not None:
+                return str(inflected.word)
+    return word.lower()
+
+
+def _cap(word: str) -> str:
+    return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
+
+
+def _case_of(word: str, grammemes: tuple[str, ...]) -> str | None:
+    from .normalize import morph
+
+    for p in morph().parse(word.lower()):
+        if any(g in p.tag for g in grammemes):
+            return str(p.tag.case) if p.tag.case else None
+    return None
+
+
+def _normal_name(toks: list[Tok], case: str | None) -> str:
+    """A name in the nominative: «Александром Субботиным» → «Александр Субботин»."""
+    if case in (None, "nomn"):
+        return " ".join(t.text for t in toks)
+    out = []
+    for k, tok in enumerate(toks):
+        grams = ("Name",) if k == 0 else ("Surn", "Patr", "ADJF")
+        out.append(_cap(_nominative(tok.text, grams, case)).replace("ё", "е").replace("Ё", "Е"))
+    return " ".join(out)
+
+
+def _role_before(toks: list[Tok], name_start: int) -> tuple[int, int] | None:
+    """Token span of a role phrase ending right before a name («губернатор … области»)."""
+    heads = lexicon().role_heads
+    start = None
+    for j in range(name_start - 1, max(-1, name_start - 14), -1):
+        tok = toks[j]
+        if tok.text in ".;:!?" or tok.text in _QUOTE_CLOSE or tok.text == "—":
+            break
+        if tok.is_word and (tok.lemma in heads or tok.norm in heads):
+            start = j
+            # «главой администрации президента»: the head is the leftmost role noun
+            for k in range(j - 1, max(-1, j - 4), -1):
+                if not toks[k].is_word or toks[k].capital:
+                    break
+                if toks[k].lemma in heads:
+                    start = k
+            # include modifiers: «генеральный директор», «первый заместитель»
+            while start > 0 and toks[start - 1].lemma in lexicon().role_modifiers:
+                start -= 1
+            break
+        if tok.is_word and tok.capital and j != name_start - 1 and _is_verb(tok):
+            break
+    if start is None:
+        return None
+    return start, name_start
+
+
+def _role_after(toks: list[Tok], name_end: int) -> tuple[int, int] | None:
+    """Token span of a role phrase in apposition: «Петр Пархомчик, председатель …,»."""
+    if name_end >= len(toks) or toks[name_end].text != ",":
+        return None
+    j = name_end + 1
+    heads = lexicon().role_heads
+    modifiers = lexicon().role_modifiers
+    k = j
+    while k < len(toks) and toks[k].lemma in modifiers:
+        k += 1
+    if k >= len(toks) or not (toks[k].lemma in heads or toks[k].norm in heads):
+        return None
+    end = k + 1
+    depth = 0
+    while end < len(toks):
+        tok = toks[end]
+        if tok.text in _QUOTE_OPEN or (tok.text == '"' and depth == 0):
+            depth += 1
+        elif tok.text in _QUOTE_CLOSE or (tok.text == '"' and depth > 0):
+            depth -= 1
+        elif depth == 0 and (tok.text in ",;:.—–" or _is_verb(tok)):
+            break
+        end += 1
+    return j, end
+
+
+def _is_verb(tok: Tok) -> bool:
+    if not tok.is_word:
+        return False
+    tag = parse(tok.norm).tag
+    return "VERB" in tag or "GRND" in tag
+
+
+def _role_text(sentence: str, toks: list[Tok], start: int, end: int) -> tuple[str, str | None]:
+    """Role phrase in the nominative, and the grammatical case it stood in."""
+    head_idx = start
+    heads = lexicon().role_heads
+    for k in range(start, end):
+        if toks[k].lemma in heads or toks[k].norm in heads:
+            head_idx = k
+            break
+    head = toks[head_idx]
+    head_parse = None
+    from .normalize import morph
+
+    for p in morph().parse(head.norm):
+        if p.normal_form.replace("ё", "е") == head.lemma:
+            head_parse = p
+            break
+    case = str(head_parse.tag.case) if head_parse is not None and head_parse.tag.case else None
+    oblique = case not in (None, "nomn")
+    words = []
+    for k in range(start, end):
+        tok = toks[k]
+        if oblique and k <= head_idx and tok.is_word:
+            words.append(_nominative(tok.norm, ("NOUN", "ADJF")))
+        else:
+            words.append(tok.text)
+    text = sentence[toks[start].start : toks[end - 1].end] if end > start else ""
+    if oblique:
+        prefix = " ".join(words[: head_idx - start + 1])
+        rest = sentence[toks[head_idx].end : toks[end - 1].end] if end - 1 > head_idx else ""
+        text = (prefix + rest).strip()
+    text = text.strip(" ,")
+    return text[:1].lower() + text[1:], case
+
+
+def _quoted_org(sentence: str, toks: list[Tok], start: int, end: int) -> str | None:
+    span = sentence[toks[start].start : toks[end - 1].end]
+    m = re.search(r"((?:ОАО|ООО|ЗАО|АО|ПАО|ОДО|УП|РУП|СООО|ИП)\s*)?[«\"“]([^»\"”]+)[»\"”]", span)
+    if m:
+        return (m.group(1) or "") + "«" + m.group(2).strip() + "»"
+    return None
+
+
+def extract_people(sentences: list[str], regions: Counter[str]) -> list[RawPerson]:
+    """People with their roles, from every sentence of one article."""
+    people: list[RawPerson] = []
+    entries = gazetteer().entries
+    lex = lexicon()
+    for sentence in sentences:
+        toks = tokenize(sentence)
+        i = 0
+        while i < len(toks):
+            role_span = None
+            size = 0
+            if _is_name_word(toks[i]):
+                role_span = _role_before(toks, i)
+                size = _name_at(toks, i, after_role=role_span is not None)
+                if size and role_span is None:
+                    role_span = _role_after(toks, i + size)
+            if not size or role_span is None:
+                i += 1
+                continue
+            role, case = _role_text(sentence, toks, *role_span)
+            if role_span[0] > i:  # apposition after the name: the name's own case
+                case = _case_of(toks[i].text, ("Name",)) or "nomn"
+            name = _normal_name(toks[i : i + size], case)
+            spans = _region_spans(toks[role_span[0] : role_span[1]])
+            region = None
+            for _, _, key in spans:
+                if entries[key].kind != "country" or region is None:
+                    region = key
+                    if entries[key].kind != "country":
+                        break
+            head_lemmas = {t.lemma for t in toks[role_span[0] : role_span[1]]}
+            if region is None and head_lemmas & lex.governor_roles:
+                region = _main_region(regions, ("ru_subject",))
+            if region is None and head_lemmas & lex.oblast_words:
+                region = _main_region(regions, ("by_oblast",))
+            org = _quoted_org(sentence, toks, *role_span)
+            if org is None and not spans:
+                complement = [t for t in toks[role_span[0] : role_span[1]] if t.is_word]
+                if len(complement) > 1 and any(
+                    t.lemma not in lex.role_heads and t.lemma not in lex.role_modifiers
+                    for t in complement
+                ):
+                    org = None
+            people.append(RawPerson(name, role, org, region, sentence))
+            i += size
+    return people
+
+
+# --------------------------------------------------------------------------- agreements
+
+
+@dataclass(frozen=True, slots=True)
+class RawAgreement:
+    """An agreement found in a sentence."""
+
+    kind: str
+    parties: tuple[str, ...]
+    subject: str
+    sentence: str
+    regions: tuple[str, ...]
+
+
+_CLAUSE_SPLIT = re.compile(r",\s+а\s+|;\s+|\.\s+")
+
+
+def _clauses(sentence: str) -> list[tuple[int, int]]:
+    bounds = [0]
+    for m in _CLAUSE_SPLIT.finditer(sentence):
+        bounds.append(m.start())
+        bounds.append(m.end())
+    bounds.append(len(sentence))
+    return [(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)]
+
+
+def _kind_spans(toks: list[Tok]) -> list[tuple[int, int, str]]:
+    kinds = lexicon().agreement_kinds
+    lemmas: list[str] = []
+    owners: list[int] = []
+    for i, t in enumerate(toks):
+        if t.is_word:
+            for part in t.norm.split("-"):
+                lemmas.append(lemma(part))
+                owners.append(i)
+    found = []
+    k = 0
+    while k < len(lemmas):
+        for seq, display in sorted(kinds, key=lambda kv: -len(kv[0])):
+            if tuple(lemmas[k : k + len(seq)]) == seq:
+                found.append((owners[k], owners[k + len(seq) - 1] + 1, display))
+                k += len(seq)
+                break
+        else:
+            k += 1
+    # merge spans owned by one hyphenated token (план-график)
+    merged: list[tuple[int, int, str]] = []
+    for span in found:
+        if merged and merged[-1][0] == span[0]:
+            continue
+        merged.append(span)
+    return merged
+
+
+def _signing(toks: list[Tok]) -> list[int]:
+    """Indexes of signing verbs reported as done (past tense, not attributive)."""
+    verbs = lexicon().signing_verbs
+    result = []
+    for i, tok in enumerate(toks):
+        if not tok.is_word or tok.lemma not in verbs:
+            continue
+        tag = parse(tok.norm).tag
+        if ("VERB" in tag and "past" in tag) or "PRTS" in tag:
+            result.append(i)
+    return result
+
+
+def _planned(toks: list[Tok], upto: int) -> bool:
+    lex = lexicon()
+    for tok in toks[:upto]:
+        if tok.lemma in lex.planned_words or tok.lemma in lex.background_words:
+            return True
+        if tok.norm in ("будут", "будет") :
+            return True
+    return False
+
+
+def _parties(sentence: str, toks: list[Tok], start: int, end: int) -> list[str]:
+    """Organisations in quotes, people and regions that act in a clause."""
+    parties: list[str] = []
+    inside_roles: list[tuple[int, int]] = []
+    i = start
+    entries = gazetteer().entries
+    while i < end:
+        tok = toks[i]
+        if tok.text in _QUOTE_OPEN or tok.text == '"':
+            j = i + 1
+            while j < end and not (toks[j].text in _QUOTE_CLOSE or toks[j].text == '"'):
+                j += 1
+            if j < end and j > i + 1:
+                name = sentence[toks[i + 1].start : toks[j - 1].end]
+                prefix = ""
+                if i > 0 and toks[i - 1].text in ("ОАО", "ООО", "ЗАО", "АО", "ПАО", "СООО"):
+                    prefix = toks[i - 1].text + " "
+                parties.append(f"{prefix}«{name}»")
+            i = j + 1
+            continue
+        if _is_name_word(tok):
+            role = _role_before(toks, i)
+            size = _name_at(toks, i, after_role=role is not None)
+            if size:
+                if role:
+                    _, case = _role_text(sentence, toks, *role)
+                    inside_roles.append(role)
+                else:
+                    case = _case_of(tok.text, ("Name",))
+                parties.append(_normal_name(toks[i : i + size], case))
+                i += size
+                continue
+        i += 1
+    for s, e, key in _region_spans(toks[start:end]):
+        entry = entries[key]
+        if entry.kind == "country":
+            continue
+        # a region is a party when it acts («Гродненская область подписала»), not a place
+        if s > 0 and toks[start + s - 1].lemma in ("в", "на", "по"):
+            continue
+        # «с председателем Витебского облисполкома Субботиным»: part of a person's role
+        if any(r0 <= start + s < r1 for r0, r1 in inside_roles):
+            continue
+        parties.append(entry.name)
+    return list(dict.fromkeys(parties))
+
+
+def _subject(sentence: str, toks: list[Tok], after: int, end: int) -> str:
+    """What the agreement is about: the rest of the clause after the kind noun."""
+    k = after
+    # skip «с председателем … Субботиным» and «между X и Y» to the topic preposition
+    while k < end and toks[k].lemma not in ("о", "об", "по", "на", "о", "в") :
+        if toks[k].text in ",;":
+            break
+        k += 1
+    if k >= end or toks[k].text in ",;":
+        k = after
+    if k >= end:
+        return ""
+    text = sentence[toks[k].start : toks[end - 1].end].strip(" ,.;")
+    return text
+
+
+def extract_agreements(sentences: list[str]) -> list[RawAgreement]:
+    """Agreements signed or agreed at the exhibition, from the sentences of one article."""
+    found: list[RawAgreement] = []
+    lex = lexicon()
+    for idx, sentence in enumerate(sentences):
+        toks_all = tokenize(sentence)
+        for c_start, c_end in _clauses(sentence):
+            toks = [t for t in toks_all if c_start <= t.start < c_end]
+            if not toks:
+                continue
+            verbs = _signing(toks)
+            kinds = _kind_spans(toks)
+            sides = any(t.lemma == "сторона" for t in toks) and any(
+                "VERB" in parse(t.norm).tag and "past" in parse(t.norm).tag for t in toks
+            )
+            reached = any(t.lemma == "договоренность" for t in toks) and any(
+                t.lemma in ("стать", "достичь", "достигнуть", "прийти", "появиться")
+                for t in toks
+            )
+            if not verbs and not sides and not reached:
+                continue
+            anchor = verbs[0] if verbs else 0
+            if _planned(toks, anchor + 1) or _background(toks):
+                continue
+            regions = tuple(dict.fromkeys(k for _, _, k in _region_spans(toks)))
+            if verbs:
+                verb = toks[anchor]
+                after_kinds = [k for k in kinds if k[0] > anchor]
+                before_kinds = [k for k in kinds if k[1] <= anchor]
+                if verb.lemma in ("договориться", "условиться") and not kinds:
+                    subject = _subject(sentence, toks, anchor + 1, len(toks))
+                    found.append(
+                        RawAgreement(
+                            "договорённость",
+                            tuple(_parties(sentence, toks, 0, anchor)),
+                            subject,
+                            sentence,
+                            regions,
+                        )
+                    )
+                    continue
+                chosen = _specific(after_kinds or before_kinds, toks)
+                if not chosen:
+                    continue
+                parties = _parties(sentence, toks, 0, anchor)
+                for k_start, k_end, display in chosen:
+                    if k_start > anchor:
+                        # parties named after the kind: «соглашение с председателем … Субботиным»
+                        more = _parties(sentence, toks, k_end, len(toks))
+                        sub_end = len(toks)
+                        nxt = [c for c in chosen if c[0] > k_start]
+                        if nxt:
+                            sub_end = nxt[0][0]
+                        subject = _subject(sentence, toks, k_end, sub_end)
+                        all_parties = list(dict.fromkeys(parties + _people_only(more)))
+                    else:
+                        subject = _subject(sentence, toks, anchor + 1, len(toks))
+                        all_parties = parties
+                    if verb.lemma == "договориться" and display == "совместное предприятие":
+                        subject = _subject(sentence, toks, k_end, len(toks))
+                    found.append(
+                        RawAgreement(display, tuple(all_parties), subject, sentence, regions)
+                    )
+            else:
+                # «стороны определили …» / «стал ряд договорённостей. Среди них …»
+                subject = ""
+                if reached and idx + 1 < len(sentences):
+                    nxt_sentence = sentences[idx + 1]
+                    if normalize(nxt_sentence).startswith(("среди них", "в их числе", "в том числе")):
+                        subject = nxt_sentence.split(" ", 2)[-1].strip(" .")
+                if sides:
+                    verb_i = next(
+                        i
+                        for i, t in enumerate(toks)
+                        if "VERB" in parse(t.norm).tag and "past" in parse(t.norm).tag
+                    )
+                    subject = sentence[toks[verb_i].start :].strip(" .")
+                if not subject:
+                    continue
+                parties = []
+                for back in sentences[max(0, idx - 2) : idx]:
+                    back_toks = tokenize(back)
+                    parties.extend(_parties(back, back_toks, 0, len(back_toks)))
+                found.append(
+                    RawAgreement(
+                        "договорённости",
+                        tuple(_people_only(parties)),
+                        subject,
+                        sentence,
+                        regions,
+                    )
+                )
+    del lex
+    return found
+
+
+def _people_only(parties: list[str]) -> list[str]:
+    return [p for p in parties if not p.startswith("«")]
+
+
+def _background(toks: list[Tok]) -> bool:
+    """«Реализуются 32 соглашения»: a count of agreements is statistics, not a signing."""
+    for i, tok in enumerate(toks[:-1]):
+        if tok.text.isdigit() and toks[i + 1].lemma in ("соглашение", "договор", "контракт"):
+            return True
+    return False
+
+
+def _specific(kinds: list[tuple[int, int, str]], toks: list[Tok]) -> list[tuple[int, int, str]]:
+    """Drop a generic plural («подписаны соглашения, среди которых план-график …»)."""
+    if len(kinds) <= 1:
+        return kinds
+    generic = ("соглашение", "договор", "документ", "договорённости")
+    if kinds[0][2] in generic and any(k[2] not in generic for k in kinds[1:]):
+        return [k for k in kinds if k[2] not in generic]
+    return kinds
+
+
+# --------------------------------------------------------------------------- figures
+
+
+@dataclass(frozen=True, slots=True)
+class RawFigure:
+    """A number with what it counts."""
+
+    value: float
+    display: str
+    counts: str
+    category: str
+    qualifier: str
+    sentence: str
+    regions: tuple[str, ...]
+
+
+_QUALIFIERS = (
+    "не менее чем",
+    "не менее",
+    "более чем",
+    "более",
+    "свыше",
+    "около",
+    "порядка",
+    "почти",
+    "примерно",
+    "приблизительно",
+    "менее",
+    "до",
+    "всего",
+)
+_NUMBER = re.compile(
+    r"(?P<num>\d{1,3}(?:[ \u00a0]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
+    r"(?P<mult>\s*(?:тыс\.?|тысяч[а-я]*|млн\.?|миллион[а-я]*|млрд\.?|миллиард[а-я]*)(?![а-я]))?"
+)
+_UNIT = re.compile(
+    r"^\s*(?:(?P<pct>%|процент[а-я]*)|(?P<area>кв\.?\s*м\.?|квадратн[а-я]+ метр[а-я]*|гектар[а-я]*|га\b)"
+    r"|(?P<money>(?:бел\.?\s*)?руб(?:\.|л[а-я]*)|доллар[а-я]* ?(?:США)?|долл\.|евро|юан[а-я]*|"
+    r"российск[а-я]+ рубл[а-я]+|белорусск[а-я]+ рубл[а-я]+))",
+    re.IGNORECASE,
+)
+
+
+def _value(num: str, mult: str | None) -> float:
+    value = float(num.replace(" ", "").replace("\u00a0", "").replace(",", "."))
+    if mult:
+        m = mult.strip().lower()
+        if m.startswith("тыс"):
+            value *= 1_000
+        elif m.startswith(("млн", "миллион")):
+            value *= 1_000_000
+        elif m.startswith(("млрд", "миллиард")):
+            value *= 1_000_000_000
+    return value
+
+
+def extract_figures(sentences: list[str]) -> list[RawFigure]:
+    """Numbers with what they count, from the sentences of one article."""
+    lex = lexicon()
+    figures: list[RawFigure] = []
+    months = {
+        "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+        "сентября", "октября", "ноября", "декабря",
+    }  # fmt: skip
+    for sentence in sentences:
+        previous_counts: tuple[str, str] | None = None
+        for m in _NUMBER.finditer(sentence):
+            before = sentence[: m.start()]
+            after = sentence[m.end() :]
+            if before and (before[-1].isalnum() or before.endswith((".", "-"))):
+                continue
+            next_word = re.match(r"\s*([А-Яа-яЁё]+)", after)
+            nw = next_word.group(1).lower() if next_word else ""
+            num = m.group("num")
+            if nw in months or lemma(nw) in ("год", "час", "минута", "место"):
+                continue
+            if len(num) == 4 and num.startswith(("19", "20")) and not m.group("mult"):
+                continue
+            if re.search(r"\d\s*[-–—]\s*$", before) or re.match(r"\s*[-–—]\s*\d", after):
+                continue
+            value = _value(num, m.group("mult"))
+            qualifier = ""
+            low_before = before.lower().rstrip()
+            for q in _QUALIFIERS:
+                if low_before.endswith(" " + q) or low_before == q:
+                    qualifier = q
+                    break
+            unit = _UNIT.match(after)
+            counts = ""
+            category = ""
+            rest = after
+            if unit:
+                rest = after[unit.end() :]
+                if unit.group("pct"):
+                    counts, category = _measure_after(rest, before, lex), "доля"
+                elif unit.group("area"):
+                    counts, category = _measure_before(before, lex) or "площадь", "площадь"
+                else:
+                    counts, category = _measure_before(before, lex) or "сумма", "деньги"
+            else:
+                noun = _counted_noun(rest)
+                if noun is None and re.search(r"\bиз\s+них\s*$", before) and previous_counts:
+                    # «73 региона …, из них 23 были представлены со стендами»
+                    noun = previous_counts
+                    clause = re.match(r"[^,.;]*", after)
+                    extra = clause.group(0).strip() if clause else ""
+                    scope = f"из них {num}" + (f" {extra}" if extra else "")
+                    regions = tuple(
+                        dict.fromkeys(k for _, _, k in _region_spans(tokenize(sentence)))
+                    )
+                    figures.append(
+                        RawFigure(value, scope[:80], noun[0], noun[1], qualifier, sentence, regions)
+                    )
+                    continue
+                if noun is None:
+                    if re.match(r"\s*из\s+них", rest) or re.match(r"\s*из\s", rest):
+                        if re.match(r"\s*из\s+них", rest):
+                            noun = _last_plural_noun(before)
+                        elif previous_counts:
+                            noun = previous_counts
+                    if noun is None:
+                        continue
+                counts, category = noun
+            if not counts:
+                continue
+            span_end = m.end() + (unit.end() if unit else 0)
+            display = sentence[m.start() : span_end].strip()
+            if not unit:
+                display = f"{sentence[m.start() : m.end()].strip()} {counts}"
+                if re.match(r"\s*из\s+них", rest):
+                    display = f"{sentence[m.start() : m.end()].strip()} из них"
+            if qualifier:
+                display = f"{qualifier} {display}"
+            regions = tuple(dict.fromkeys(k for _, _, k in _region_spans(tokenize(sentence))))
+            figures.append(
+                RawFigure(value, display, counts, category, qualifier, sentence, regions)
+            )
+            if not before.rstrip().lower().endswith(" из"):
+                previous_counts = (counts, category)
+    return figures
+
+
+def _counted_noun(rest: str) -> tuple[str, str] | None:
+    """The noun right after a number (skipping adjectives): «200 белорусских компаний»."""
+    lex = lexicon()
+    words = re.findall(r"[А-Яа-яЁё-]+|[^\sА-Яа-яЁё]", rest[:80])
+    adjectives: list[str] = []
+    for word in words[:4]:
+        if not word[:1].isalpha():
+            return None
+        low = normalize(word)
+        p = parse(low)
+        if "ADJF" in p.tag or "PRTF" in p.tag or "NUMR" in p.tag:
+            adjectives.append(low)
+            continue
+        if "NOUN" in p.tag:
+            lem = lemma(low)
+            if lem in lex.stopwords:
+                return None
+            category = lex.categories.get(lem, lem)
+            label = " ".join([*adjectives, low])
+            return label, category
+        return None
+    return None
+
+
+def _last_plural_noun(before: str) -> tuple[str, str] | None:
+    lex = lexicon()
+    for word in reversed(re.findall(r"[А-Яа-яЁё]+", before)):
+        p = parse(word.lower())
+        if "NOUN" in p.tag and "plur" in p.tag:
+            lem = lemma(word.lower())
+            return lem, lex.categories.get(lem, lem)
+    return None
+
+
+def _measure_before(before: str, lex: object) -> str | None:
+    measures = lexicon().measures
+    words = re.findall(r"[А-Яа-яЁё]+", before)
+    for k in range(len(words) - 1, -1, -1):
+        lem = lemma(words[k].lower())
+        if lem in measures:
+            genitive = []
+            for w in words[k + 1 : k + 4]:
+                if len(w) < 3 or not _has_grammeme(w.lower(), "gent"):
+                    break
+                genitive.append(w)
+            return " ".join([lem, *genitive]).strip()
+    return None
+
+
+def _measure_after(rest: str, before: str, lex: object) -> str:
+    words = re.findall(r"[А-Яа-яЁё]+", rest)[:3]
+    if words:
+        return " ".join(w.lower() for w in words[:3])
+    return _measure_before(before, lex) or "доля"

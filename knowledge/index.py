@@ -1,0 +1,371 @@
+"""Building the SQLite index (sqlite-utils, FTS5) from a seeds directory.
+
+The index is one file: articles, passages with their lemma/stem text under FTS5, document
+frequencies for query analysis, extracted facts and build metadata.  It is written into a
+temporary file next to the target and moved into place with ``os.replace``, so readers only
+ever see a complete index.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from .analysis import entity_token, sentence_features
+from .extract import (
+    article_regions,
+    extract_agreements,
+    extract_figures,
+    extract_people,
+)
+from .lexicon import gazetteer
+from .models import BuildReport, SkippedFile
+from .normalize import normalize, stem, words
+from .seeds import Article, read_seeds
+from .sentences import split_paragraphs
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "BuildError",
+    "build_index",
+    "ensure_index",
+    "index_is_stale",
+    "seeds_fingerprint",
+]
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 3
+
+
+class BuildError(RuntimeError):
+    """The seeds could not produce a usable index; the previous index stays in place."""
+
+    def __init__(self, message: str, skipped: tuple[SkippedFile, ...] = ()) -> None:
+        super().__init__(message)
+        self.skipped = skipped
+
+
+def seeds_fingerprint(seeds_dir: Path) -> str:
+    """A cheap fingerprint of the seeds directory: names, sizes and modification times."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        entries = sorted(seeds_dir.glob("*.txt"), key=lambda p: p.name)
+    except OSError:
+        entries = []
+    for path in entries:
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:20]
+
+
+@dataclass
+class _Facts:
+    people: list[dict[str, Any]]
+    agreements: list[dict[str, Any]]
+    figures: list[dict[str, Any]]
+
+
+def _article_rows(
+    article: Article, first_id: int
+) -> tuple[list[dict[str, Any]], _Facts, Counter[str]]:
+    """Passage rows and facts of one article."""
+    paragraphs = split_paragraphs(article.text)
+    sentences: list[str] = []
+    rows: list[dict[str, Any]] = []
+    for p_index, paragraph in enumerate(paragraphs):
+        for sentence in paragraph:
+            feats = sentence_features(sentence)
+            rows.append(
+                {
+                    "id": first_id + len(rows),
+                    "article_id": article.id,
+                    "seq": len(rows),
+                    "paragraph": p_index,
+                    "text": sentence,
+                    "lemmas": " ".join(feats.lemmas),
+                    "stems": " ".join(feats.stems),
+                    "entities": " ".join(feats.entities),
+                    "has_number": int(feats.has_number),
+                    "has_date": int(feats.has_date),
+                    "has_person": int(feats.has_person),
+                    "has_place": int(feats.has_place),
+                    "has_speech": int(feats.has_speech),
+                    "anaphoric": int(feats.anaphoric),
+                }
+            )
+            sentences.append(sentence)
+    regions = article_regions(sentences)
+    by_sentence = {row["text"]: row["id"] for row in rows}
+    people = [
+        {
+            "name": p.name,
+            "role": p.role,
+            "organisation": p.organisation,
+            "region": p.region,
+            "sentence": p.sentence,
+            "article_id": article.id,
+            "passage_id": by_sentence.get(p.sentence),
+        }
+        for p in extract_people(sentences, regions)
+    ]
+    agreements = []
+    seen_agreements: set[tuple[str, str]] = set()
+    for a in extract_agreements(sentences):
+        key = (a.kind, normalize(a.subject))
+        if key in seen_agreements:
+            continue
+        seen_agreements.add(key)
+        agreements.append(
+            {
+                "kind": a.kind,
+                "parties": json.dumps(list(a.parties), ensure_ascii=False),
+                "subject": a.subject,
+                "sentence": a.sentence,
+                "article_id": article.id,
+                "regions": " ".join(a.regions),
+                "passage_id": by_sentence.get(a.sentence),
+            }
+        )
+    figures = []
+    seen_figures: set[tuple[float, str, str]] = set()
+    for f in extract_figures(sentences):
+        key = (f.value, f.category, normalize(f.display))
+        if key in seen_figures:
+            continue
+        seen_figures.add(key)
+        figures.append(
+            {
+                "value": f.value,
+                "display": f.display,
+                "counts": f.counts,
+                "category": f.category,
+                "qualifier": f.qualifier,
+                "sentence": f.sentence,
+                "article_id": article.id,
+                "regions": " ".join(f.regions),
+                "passage_id": by_sentence.get(f.sentence),
+            }
+        )
+    return rows, _Facts(people, agreements, figures), regions
+
+
+def _merge_people(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per person: the most informative role wins, the first source is kept."""
+    merged: dict[tuple[str, ...], dict[str, Any]] = {}
+    for person in people:
+        key = tuple(stem(w) for w in words(person["name"]))
+        best = merged.get(key)
+        if best is None:
+            merged[key] = dict(person)
+            continue
+        if len(person["role"]) > len(best["role"]) and person["role"] != best["role"]:
+            best["role"] = person["role"]
+        best["region"] = best["region"] or person["region"]
+        best["organisation"] = best["organisation"] or person["organisation"]
+    return list(merged.values())
+
+
+def build_index(seeds_dir: Path, db_path: Path) -> BuildReport:
+    """Build the index for ``seeds_dir`` into ``db_path`` atomically and report what was done.
+
+    :raises BuildError: when no usable article is left; ``db_path`` is then left untouched.
+    """
+    started = time.perf_counter()
+    fingerprint = seeds_fingerprint(seeds_dir)
+    articles, skipped = read_seeds(seeds_dir)
+    if not articles:
+        reason = "нет ни одной пригодной статьи"
+        if skipped and skipped[0].name == str(seeds_dir):
+            reason = skipped[0].reason
+        raise BuildError(reason, tuple(skipped))
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        counts = _write(tmp, articles, skipped, fingerprint)
+        _validate(tmp)
+        os.replace(tmp, db_path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    elapsed = (time.perf_counter() - started) * 1000
+    report = BuildReport(
+        index_path=str(db_path),
+        articles=counts["articles"],
+        passages=counts["passages"],
+        facts={k: counts[k] for k in ("agreements", "people", "figures", "regions")},
+        skipped=tuple(skipped),
+        elapsed_ms=round(elapsed, 1),
+        fingerprint=fingerprint,
+    )
+    logger.info(
+        "index built: %d articles, %d passages, %d skipped, %.0f ms",
+        report.articles,
+        report.passages,
+        len(report.skipped),
+        report.elapsed_ms,
+    )
+    return report
+
+
+def _write(
+    path: Path, articles: list[Article], skipped: list[SkippedFile], fingerprint: str
+) -> dict[str, int]:
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    passages: list[dict[str, Any]] = []
+    people: list[dict[str, Any]] = []
+    agreements: list[dict[str, Any]] = []
+    figures: list[dict[str, Any]] = []
+    article_rows: list[dict[str, Any]] = []
+    region_mentions: Counter[str] = Counter()
+    for article in articles:
+        rows, facts, regions = _article_rows(article, len(passages) + 1)
+        passages.extend(rows)
+        people.extend(facts.people)
+        agreements.extend(facts.agreements)
+        figures.extend(facts.figures)
+        region_mentions.update(regions)
+        article_rows.append(
+            {
+                "id": article.id,
+                "title": article.title,
+                "date": article.date.isoformat() if article.date else None,
+                "agency": article.agency,
+                "text": article.text,
+                "fingerprint": article.fingerprint,
+                "passages": len(rows),
+                "chars": len(article.text),
+            }
+        )
+    people = _merge_people(people)
+    db["articles"].insert_all(article_rows, pk="id")
+    db["passages"].insert_all(passages, pk="id", batch_size=2000)
+    db["passages"].create_index(["article_id", "seq"])
+    db["passages"].enable_fts(
+        ["lemmas", "stems"], tokenize="unicode61 remove_diacritics 0", create_triggers=False
+    )
+    _insert_df(db, passages)
+    db["people"].insert_all(people, pk="id") if people else None
+    db["agreements"].insert_all(agreements, pk="id") if agreements else None
+    db["figures"].insert_all(figures, pk="id") if figures else None
+    for name in ("people", "agreements", "figures"):
+        if not db[name].exists():
+            db.execute(f"CREATE TABLE {name} (id INTEGER PRIMARY KEY)")
+    entries = gazetteer().entries
+    region_rows = [
+        {"key": k, "name": entries[k].name, "kind": entries[k].kind, "mentions": n}
+        for k, n in region_mentions.items()
+        if k in entries
+    ]
+    db["regions"].insert_all(region_rows, pk="key") if region_rows else db.execute(
+        "CREATE TABLE regions (key TEXT PRIMARY KEY, name TEXT, kind TEXT, mentions INTEGER)"
+    )
+    counts = {
+        "articles": len(article_rows),
+        "passages": len(passages),
+        "agreements": len(agreements),
+        "people": len(people),
+        "figures": len(figures),
+        "regions": len(region_rows),
+    }
+    meta = {
+        "schema_version": SCHEMA_VERSION,
+        "fingerprint": fingerprint,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "counts": counts,
+        "skipped": [{"name": s.name, "reason": s.reason} for s in skipped],
+    }
+    db["meta"].insert_all(
+        [{"key": k, "value": json.dumps(v, ensure_ascii=False)} for k, v in meta.items()],
+        pk="key",
+    )
+    db.execute("PRAGMA journal_mode=DELETE")
+    db.conn.commit()
+    db.conn.execute("VACUUM")
+    db.close()
+    return counts
+
+
+def _insert_df(db: sqlite_utils.Database, passages: list[dict[str, Any]]) -> None:
+    """Document frequencies of lemmas, stems and surface words, for question analysis."""
+    lemma_df: Counter[str] = Counter()
+    stem_df: Counter[str] = Counter()
+    surface_df: Counter[str] = Counter()
+    for row in passages:
+        lemma_df.update(set(row["lemmas"].split()))
+        stem_df.update(set(row["stems"].split()))
+        surface_df.update({w for w in words(row["text"]) if len(w) > 2 and not w.isdigit()})
+    db["lemma_df"].insert_all(
+        ({"term": k, "df": v} for k, v in lemma_df.items()), pk="term", batch_size=5000
+    )
+    db["stem_df"].insert_all(
+        ({"term": k, "df": v} for k, v in stem_df.items()), pk="term", batch_size=5000
+    )
+    db["surface_df"].insert_all(
+        ({"word": k, "df": v} for k, v in surface_df.items()), pk="word", batch_size=5000
+    )
+
+
+def _validate(path: Path) -> None:
+    """A freshly written index must open, hold passages and answer an FTS query."""
+    conn = sqlite3.connect(path)
+    try:
+        (count,) = conn.execute("SELECT count(*) FROM passages").fetchone()
+        if not count:
+            raise BuildError("в статьях не нашлось ни одного предложения")
+        conn.execute(
+            "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? LIMIT 1",
+            (f'"{entity_token("c-belarus")}" OR "выставка"',),
+        ).fetchall()
+        (check,) = conn.execute("PRAGMA integrity_check").fetchone()
+        if check != "ok":
+            raise BuildError(f"проверка целостности индекса не прошла: {check}")
+    finally:
+        conn.close()
+
+
+def index_is_stale(seeds_dir: Path, db_path: Path) -> bool:
+    """True when the index is missing, of another schema, or built from other seeds."""
+    if not db_path.is_file():
+        return True
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            rows = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return True
+    try:
+        version = json.loads(rows.get("schema_version", "0"))
+        fingerprint = json.loads(rows.get("fingerprint", '""'))
+    except ValueError:
+        return True
+    return bool(version != SCHEMA_VERSION or fingerprint != seeds_fingerprint(seeds_dir))
+
+
+def ensure_index(seeds_dir: Path, db_path: Path) -> BuildReport | None:
+    """Build the index when it is missing or stale; return the report, or ``None`` if fresh."""
+    if not index_is_stale(seeds_dir, db_path):
+        return None
+    return build_index(seeds_dir, db_path)

@@ -1,0 +1,212 @@
+"""Language data: stop words, synonyms, abbreviations, cues, roles and the gazetteer.
+
+The data lives in ``knowledge/data/*.json``; this module loads it once and lemmatises every
+entry with the same ``normalize()``/``lemma()`` used for articles and questions, so data can be
+written in ordinary Russian.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from .normalize import lemma, stem, words
+
+__all__ = ["Gazetteer", "GazetteerEntry", "Lexicon", "dotted_names", "gazetteer", "lexicon"]
+
+
+def _load(name: str) -> Any:
+    text = resources.files("knowledge").joinpath("data", name).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def _lemmas(phrase: str) -> tuple[str, ...]:
+    return tuple(lemma(w) for w in words(phrase))
+
+
+@lru_cache(maxsize=1)
+def dotted_names() -> tuple[str, ...]:
+    """Names with a period inside («ИННОПРОМ. Беларусь») that must not end a sentence."""
+    return tuple(_load("lexicon.json").get("dotted_names", []))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Lemmatised language data used by analysis, extraction and search."""
+
+    stopwords: frozenset[str]
+    colloquial: dict[str, str]
+    cues: dict[tuple[str, ...], str]
+    cue_priority: tuple[str, ...]
+    synonyms: dict[str, frozenset[str]]
+    related: dict[str, frozenset[str]]
+    abbreviations: dict[str, tuple[str, ...]]
+    agencies: dict[str, str]
+    role_heads: frozenset[str]
+    role_modifiers: frozenset[str]
+    governor_roles: frozenset[str]
+    oblast_words: frozenset[str]
+    agreement_kinds: tuple[tuple[tuple[str, ...], str], ...]
+    signing_verbs: frozenset[str]
+    planned_words: frozenset[str]
+    background_words: frozenset[str]
+    figure_qualifiers: tuple[str, ...]
+    multipliers: dict[str, int]
+    units: dict[str, str]
+    categories: dict[str, str]
+    measures: frozenset[str]
+    vocabulary: frozenset[str] = field(default=frozenset())
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The lexicon, loaded and lemmatised once per process."""
+    raw = _load("lexicon.json")
+    stop = {lemma(w) for w in raw["stopwords"]} | set(raw["stopwords"])
+    colloquial = {k: v for k, v in raw["colloquial"].items()}
+    cues: dict[tuple[str, ...], str] = {}
+    for cue, phrases in raw["question_cues"].items():
+        for phrase in phrases:
+            cues[_lemmas(phrase)] = cue
+    synonyms: dict[str, set[str]] = {}
+    for group in raw["synonyms"]:
+        lemmas = {lemma(w) for w in group for w in words(w)}
+        for item in lemmas:
+            synonyms.setdefault(item, set()).update(lemmas - {item})
+    related = {
+        lemma(k): frozenset(lemma(x) for x in v if x) for k, v in raw["related"].items()
+    }
+    abbreviations = {lemma(k): _lemmas(v) for k, v in raw["abbreviations"].items()}
+    abbreviations.update({k: _lemmas(v) for k, v in raw["abbreviations"].items()})
+    roles = raw["roles"]
+    agreements = raw["agreements"]
+    figures = raw["figures"]
+    vocabulary = set(stop)
+    for group in raw["synonyms"]:
+        vocabulary.update(lemma(w) for w in group)
+    vocabulary.update(related)
+    vocabulary.update(abbreviations)
+    return Lexicon(
+        stopwords=frozenset(stop),
+        colloquial=colloquial,
+        cues=cues,
+        cue_priority=tuple(raw["cue_priority"]),
+        synonyms={k: frozenset(v) for k, v in synonyms.items()},
+        related=related,
+        abbreviations=abbreviations,
+        agencies=dict(raw["agencies"]),
+        role_heads=frozenset(lemma(w) for w in roles["heads"]) | frozenset(roles["heads"]),
+        role_modifiers=frozenset(lemma(w) for w in roles["modifiers"]),
+        governor_roles=frozenset(lemma(w) for w in roles["governor_like"]),
+        oblast_words=frozenset(lemma(w) for w in roles["oblast_like"]),
+        agreement_kinds=tuple((_lemmas(k), v) for k, v in agreements["kinds"]),
+        signing_verbs=frozenset(lemma(w) for w in agreements["verbs"]),
+        planned_words=frozenset(lemma(w) for w in agreements["planned"]),
+        background_words=frozenset(lemma(w) for w in agreements["background"]),
+        figure_qualifiers=tuple(figures["qualifiers"]),
+        multipliers={lemma(k): v for k, v in figures["multipliers"].items()}
+        | dict(figures["multipliers"]),
+        units={lemma(k): v for k, v in figures["units"].items()} | dict(figures["units"]),
+        categories=dict(figures["categories"]),
+        measures=frozenset(lemma(w) for w in figures["measures"]),
+        vocabulary=frozenset(vocabulary),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class GazetteerEntry:
+    """A region or country of the gazetteer."""
+
+    key: str
+    name: str
+    kind: str
+    country: str
+    adjectives: tuple[str, ...]
+
+
+# Words that turn an adjective into an oblast/subject name: «Витебского облисполкома».
+_AREA_WORDS = frozenset({"область", "облисполком", "областной", "обл", "край", "краевой"})
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Finds regions and countries in lemmatised text, in any case form."""
+
+    entries: dict[str, GazetteerEntry]
+    by_lemmas: dict[tuple[str, ...], str]
+    by_stems: dict[tuple[str, ...], str]
+    max_len: int
+
+    def find(
+        self, lemmas: list[str], stems: list[str], surfaces: list[str] | None = None
+    ) -> list[tuple[int, int, str]]:
+        """Return ``(start, end, key)`` for every mention, longest match first."""
+        found: list[tuple[int, int, str]] = []
+        i = 0
+        n = len(lemmas)
+        while i < n:
+            match: tuple[int, str] | None = None
+            for size in range(min(self.max_len, n - i), 0, -1):
+                key = self.by_lemmas.get(tuple(lemmas[i : i + size]))
+                if key is None:
+                    key = self.by_stems.get(tuple(stems[i : i + size]))
+                if key is not None:
+                    match = (size, key)
+                    break
+            if match is None:
+                i += 1
+                continue
+            size, key = match
+            # «<прилагательное> облисполком/областной» names the oblast, not its capital.
+            if i + size < n and lemmas[i + size] in _AREA_WORDS:
+                area = self.by_lemmas.get((*lemmas[i : i + size], "область"))
+                if area is not None:
+                    key = area
+                    size += 1
+            found.append((i, i + size, key))
+            i += size
+        return found
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The gazetteer of Russian subjects, Belarusian oblasts and countries."""
+    try:
+        raw = _load("gazetteer.json")
+    except FileNotFoundError:  # pragma: no cover - the file ships with the package
+        raw = {"entries": []}
+    entries: dict[str, GazetteerEntry] = {}
+    by_lemmas: dict[tuple[str, ...], str] = {}
+    by_stems: dict[tuple[str, ...], str] = {}
+    priority: dict[tuple[str, ...], int] = {}
+    order = {"by_oblast": 0, "ru_subject": 0, "by_city": 1, "country": 2}
+    for item in raw["entries"]:
+        adjectives = tuple(" ".join(_lemmas(a)) for a in item.get("adjectives", []))
+        entry = GazetteerEntry(
+            item["key"], item["name"], item["kind"], item.get("country", ""), adjectives
+        )
+        entries[entry.key] = entry
+        phrases = [item["name"], *item.get("names", []), *item.get("cities", [])]
+        rank = order.get(entry.kind, 3)
+        for phrase in phrases:
+            toks = words(phrase)
+            if not toks:
+                continue
+            key_l = tuple(lemma(t) for t in toks)
+            key_s = tuple(stem(t) for t in toks)
+            # a name is owned by the most specific entry (an oblast beats a country)
+            if key_l not in by_lemmas or rank < priority[key_l]:
+                by_lemmas[key_l] = entry.key
+                priority[key_l] = rank
+            # stems are a fallback for case forms pymorphy lemmatises oddly; short stems
+            # («на» from «НАО», «дел» from «Дели») would match ordinary words
+            if all(len(x) >= 4 for x in key_s) and (len(key_s) > 1 or len(key_s[0]) >= 5):
+                by_stems.setdefault(key_s, entry.key)
+        for adj in adjectives:
+            # hyphenated adjectives (ханты-мансийский) arrive as several tokens
+            by_lemmas.setdefault(tuple(adj.split()), entry.key)
+    max_len = max((len(k) for k in by_lemmas), default=1)
+    return Gazetteer(entries, by_lemmas, by_stems, max_len)

@@ -1,0 +1,693 @@
+"""The read-only knowledge index: question answering, facts, regions and sources.
+
+Candidates come from SQLite FTS5 over lemmas and stems; a bounded set of them is reranked in
+Python by weighted term coverage (lemma, stem, synonym, entity), the expected answer type
+(сколько → a number, когда → a date, кто → a person, что подписали → an agreement) and the
+neighbouring sentence, which in news text often carries the subject («Это предприятие …»).
+When the best candidate covers too little of the question, or the question names something
+the articles never mention, the index declines instead of showing weak matches.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from .analysis import Query, Term, Vocabulary, analyze_question, entity_token
+from .lexicon import gazetteer, lexicon
+from .models import (
+    Agreement,
+    Answer,
+    ArticleInfo,
+    Figure,
+    FigureGroup,
+    Hit,
+    IndexInfo,
+    Person,
+    Region,
+    RegionMatch,
+    RegionReport,
+    SkippedFile,
+    Source,
+)
+from .normalize import lemma, normalize, stem, words
+
+__all__ = ["IndexUnavailable", "KnowledgeIndex"]
+
+logger = logging.getLogger(__name__)
+
+MAX_SNIPPET = 420
+CANDIDATES = 80
+# Below this share of the question's weight covered by the best snippet, the answer is "no".
+MIN_COVERAGE = 0.55
+# Hits after the first must keep at least this share of the best score.
+RELATIVE_FLOOR = 0.6
+# Bonus when a snippet holds what the question asks for.
+CUE_BONUS = {
+    "count": 0.2,
+    "date": 0.2,
+    "person": 0.12,
+    "place": 0.08,
+    "speech": 0.1,
+    "agreement": 0.3,
+}
+# Verbs are paraphrased far more often than nouns; they weigh less.
+POS_WEIGHT = {"VERB": 0.6, "INFN": 0.6, "PRTF": 0.6, "PRTS": 0.6, "GRND": 0.6, "ADVB": 0.5}
+
+
+class IndexUnavailable(RuntimeError):
+    """The index file is missing or not a valid index."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    id: int
+    article_id: str
+    seq: int
+    paragraph: int
+    text: str
+    lemmas: frozenset[str]
+    stems: frozenset[str]
+    flags: frozenset[str]
+    anaphoric: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    rows: tuple[_Row, ...]
+    score: float
+    coverage: float
+
+
+def _parse_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+class KnowledgeIndex:
+    """A built index opened read-only.  Thread-safe; cheap to query."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise IndexUnavailable(f"index not found: {self.path}")
+        try:
+            self._conn = sqlite3.connect(
+                f"file:{self.path}?mode=ro", uri=True, check_same_thread=False
+            )
+            self._conn.execute("PRAGMA query_only=1")
+            meta = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.Error as exc:
+            raise IndexUnavailable(f"not a valid index: {self.path}: {exc}") from exc
+        self._lock = threading.Lock()
+        self._meta = {k: json.loads(v) for k, v in meta.items()}
+        self._sources: dict[str, Source] = {}
+        self._article_sizes: dict[str, tuple[int, int]] = {}
+        for row in self._conn.execute(
+            "SELECT id, title, agency, date, passages, chars FROM articles ORDER BY date, id"
+        ):
+            self._sources[row[0]] = Source(row[0], row[1], row[2], _parse_date(row[3]))
+            self._article_sizes[row[0]] = (row[4], row[5])
+        counts = self._meta.get("counts", {})
+        self.vocabulary = Vocabulary(
+            passages=int(counts.get("passages", 1)),
+            lemma_df=self._lemma_df,
+            stem_df=self._stem_df,
+            correct=self._correct,
+        )
+        self._surfaces: dict[str, list[str]] | None = None
+        self._agreement_passages = frozenset(
+            r[0]
+            for r in self._conn.execute(
+                "SELECT passage_id FROM agreements WHERE passage_id IS NOT NULL"
+            )
+        ) if self._has_column("agreements", "passage_id") else frozenset()
+
+    # ------------------------------------------------------------------ plumbing
+
+    @classmethod
+    def open(cls, path: Path | str) -> KnowledgeIndex:
+        """Open an index file read-only."""
+        return cls(Path(path))
+
+    def close(self) -> None:
+        """Close the database connection."""
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> KnowledgeIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def _has_column(self, table: str, column: str) -> bool:
+        cols = self._conn.execute(f"PRAGMA table_info({table})").fetchall()
+        return any(c[1] == column for c in cols)
+
+    def _lemma_df(self, term: str) -> int:
+        rows = self._query("SELECT df FROM lemma_df WHERE term = ?", (term,))
+        return int(rows[0][0]) if rows else 0
+
+    def _stem_df(self, term: str) -> int:
+        rows = self._query("SELECT df FROM stem_df WHERE term = ?", (term,))
+        return int(rows[0][0]) if rows else 0
+
+    def _correct(self, word: str, min_score: int) -> str | None:
+        """Closest corpus word for a misspelt one (rapidfuzz over words of similar length)."""
+        if self._surfaces is None:
+            buckets: dict[str, list[str]] = {}
+            for (w,) in self._query("SELECT word FROM surface_df"):
+                buckets.setdefault(w[:1], []).append(w)
+            self._surfaces = buckets
+        choices = [
+            w for w in self._surfaces.get(word[:1], []) if abs(len(w) - len(word)) <= 3
+        ]
+        if not choices:
+            return None
+        found = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=min_score)
+        return str(found[0]) if found else None
+
+    # ------------------------------------------------------------------ info
+
+    @property
+    def info(self) -> IndexInfo:
+        """Counts and dates for /start, /help and logs."""
+        counts = self._meta.get("counts", {})
+        dates = [s.date for s in self._sources.values() if s.date]
+        return IndexInfo(
+            schema_version=int(self._meta.get("schema_version", 0)),
+            articles=int(counts.get("articles", 0)),
+            passages=int(counts.get("passages", 0)),
+            facts={k: int(counts.get(k, 0)) for k in ("agreements", "people", "figures")},
+            latest_date=max(dates) if dates else None,
+            built_at=str(self._meta.get("built_at", "")),
+            fingerprint=str(self._meta.get("fingerprint", "")),
+            skipped=tuple(
+                SkippedFile(s["name"], s["reason"]) for s in self._meta.get("skipped", [])
+            ),
+        )
+
+    def sources(self) -> tuple[ArticleInfo, ...]:
+        """Every indexed article, newest first (articles without a date last)."""
+        items = [
+            ArticleInfo(src, *self._article_sizes[src.article_id])
+            for src in self._sources.values()
+        ]
+        items.sort(key=lambda a: (a.source.date is None, -(a.source.date or date.min).toordinal(),
+                                  a.source.article_id))
+        return tuple(items)
+
+    def source(self, article_id: str) -> Source | None:
+        """The source of one article."""
+        return self._sources.get(article_id)
+
+    # ------------------------------------------------------------------ search
+
+    def analyze(self, question: str) -> Query:
+        """The analysed form of a question (terms, cues, entities, corrections)."""
+        return analyze_question(question, self.vocabulary)
+
+    def search(self, question: str, limit: int = 9) -> Answer:
+        """Answer a question with ranked, sourced snippets and facts, or decline."""
+        question = question.strip()
+        query = self.analyze(question)
+        topics = self._topics()
+        if not query.terms:
+            return Answer(question, False, decline_reason="empty", topics=topics)
+        if query.unknown_entities:
+            names = tuple(gazetteer().entries[k].name for k in query.unknown_entities)
+            return Answer(
+                question,
+                False,
+                decline_reason="unknown_entity",
+                unknown_terms=names,
+                topics=topics,
+            )
+        unknown = query.unknown_specific
+        if unknown:
+            return Answer(
+                question,
+                False,
+                decline_reason="unknown_entity",
+                unknown_terms=tuple(t.surface for t in unknown),
+                topics=topics,
+            )
+        units = self._rank(query)
+        if not units or units[0].coverage < MIN_COVERAGE:
+            unknown_terms = tuple(t.surface for t in query.terms if not t.known)
+            return Answer(
+                question,
+                False,
+                decline_reason="weak",
+                unknown_terms=unknown_terms,
+                topics=topics,
+            )
+        best = units[0].score
+        hits: list[Hit] = []
+        for unit in units:
+            if len(hits) >= limit:
+                break
+            if hits and (unit.score < best * RELATIVE_FLOOR or unit.coverage < MIN_COVERAGE):
+                break
+            text = " ".join(r.text for r in unit.rows)
+            source = self._sources[unit.rows[0].article_id]
+            hits.append(Hit(text, source, round(unit.score, 4), unit.rows[0].id))
+        return Answer(
+            question,
+            True,
+            hits=tuple(hits),
+            figures=self._answer_figures(query),
+            agreements=self._answer_agreements(query),
+            people=self._answer_people(query),
+            topics=topics,
+        )
+
+    def _candidates(self, query: Query) -> list[int]:
+        lemmas, stems = query.fts_tokens()
+        total = self.vocabulary.passages
+        # very common words only slow the candidate query down; reranking still sees them
+        def selective(items: Iterable[str], df: Any) -> list[str]:
+            chosen = [t for t in items if t and df(t) and df(t) <= max(50, total // 5)]
+            return chosen or [t for t in items if t and df(t)]
+
+        lem = selective(lemmas, self.vocabulary.lemma_df)
+        stm = selective(stems, self.vocabulary.stem_df)
+        parts = []
+        if lem:
+            parts.append("lemmas : (" + " OR ".join(f'"{t}"' for t in lem) + ")")
+        if stm:
+            parts.append("stems : (" + " OR ".join(f'"{t}"' for t in stm) + ")")
+        if not parts:
+            return []
+        match = " OR ".join(parts)
+        rows = self._query(
+            "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?",
+            (match, CANDIDATES),
+        )
+        return [r[0] for r in rows]
+
+    def _rows(self, ids: Iterable[int]) -> dict[int, _Row]:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        result: dict[int, _Row] = {}
+        for r in self._query(
+            "SELECT id, article_id, seq, paragraph, text, lemmas, stems, has_number, has_date,"
+            f" has_person, has_place, has_speech, anaphoric FROM passages WHERE id IN ({marks})",
+            ids,
+        ):
+            flags = {
+                name
+                for name, on in zip(
+                    ("count", "date", "person", "place", "speech"), r[7:12], strict=True
+                )
+                if on
+            }
+            if r[0] in self._agreement_passages:
+                flags.add("agreement")
+            result[r[0]] = _Row(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                frozenset(r[5].split()),
+                frozenset(r[6].split()),
+                frozenset(flags),
+                bool(r[12]),
+            )
+        return result
+
+    def _rank(self, query: Query) -> list[_Unit]:
+        ids = self._candidates(query)
+        if not ids:
+            return []
+        neighbours = [i + d for i in ids for d in (-1, 1)]
+        rows = self._rows([*ids, *neighbours])
+        weights = [_term_weight(t) for t in query.terms]
+        total = sum(weights) or 1.0
+        cues = set(query.cues)
+        if query.wants_speech:
+            cues.add("speech")
+        if _asks_agreement(query) and "count" not in cues:
+            cues.add("agreement")
+        units: list[_Unit] = []
+        for pid in ids:
+            row = rows.get(pid)
+            if row is None:
+                continue
+            own = [_match(t, row) for t in query.terms]
+            options = [((row,), own, 0.0)]
+            prev = rows.get(pid - 1)
+            nxt = rows.get(pid + 1)
+            if prev and prev.article_id == row.article_id:
+                factor = 1.0 if row.anaphoric else (0.85 if prev.paragraph == row.paragraph else 0.7)
+                options.append(((prev, row), self._pair(query, own, prev, factor), _penalty(prev, row)))
+            if nxt and nxt.article_id == row.article_id:
+                factor = 1.0 if nxt.anaphoric else (0.85 if nxt.paragraph == row.paragraph else 0.7)
+                options.append(((row, nxt), self._pair(query, own, nxt, factor), _penalty(row, nxt)))
+            for unit_rows, matches, penalty in options:
+                if sum(len(r.text) for r in unit_rows) + len(unit_rows) - 1 > MAX_SNIPPET:
+                    continue
+                coverage = sum(w * m for w, m in zip(weights, matches, strict=True)) / total
+                flags: set[str] = set()
+                for r in unit_rows:
+                    flags |= r.flags
+                bonus = sum(CUE_BONUS[c] for c in cues if c in flags)
+                score = coverage + bonus - penalty
+                units.append(_Unit(unit_rows, score, coverage))
+        units.sort(key=lambda u: (-u.score, -u.coverage, u.rows[0].id))
+        chosen: list[_Unit] = []
+        used: set[int] = set()
+        for unit in units:
+            ids_in = {r.id for r in unit.rows}
+            if ids_in & used:
+                continue
+            used |= ids_in
+            chosen.append(unit)
+        return chosen
+
+    @staticmethod
+    def _pair(query: Query, own: list[float], other: _Row, factor: float) -> list[float]:
+        return [max(m, factor * _match(t, other)) for t, m in zip(query.terms, own, strict=True)]
+
+    # ------------------------------------------------------------------ facts
+
+    def _topics(self) -> tuple[str, ...]:
+        regions = [r.name for r in self.regions() if r.kind != "country"][:6]
+        return tuple(regions)
+
+    def agreements(self) -> tuple[Agreement, ...]:
+        """Every agreement extracted from the articles, in article order."""
+        rows = self._query(
+            "SELECT kind, parties, subject, sentence, article_id, regions FROM agreements"
+            " ORDER BY id"
+        ) if self._has_column("agreements", "kind") else []
+        return tuple(
+            Agreement(
+                kind=r[0],
+                parties=tuple(json.loads(r[1] or "[]")),
+                subject=r[2] or "",
+                sentence=r[3],
+                source=self._sources[r[4]],
+                regions=tuple((r[5] or "").split()),
+            )
+            for r in rows
+        )
+
+    def people(self) -> tuple[Person, ...]:
+        """Every person extracted from the articles."""
+        rows = self._query(
+            "SELECT name, role, organisation, region, sentence, article_id FROM people"
+            " ORDER BY id"
+        ) if self._has_column("people", "name") else []
+        entries = gazetteer().entries
+        return tuple(
+            Person(
+                name=r[0],
+                role=r[1],
+                organisation=r[2],
+                region=entries[r[3]].name if r[3] in entries else None,
+                sentence=r[4],
+                source=self._sources[r[5]],
+            )
+            for r in rows
+        )
+
+    def figures(self, category: str | None = None) -> tuple[Figure, ...]:
+        """Key figures, optionally of one category."""
+        if not self._has_column("figures", "value"):
+            return ()
+        sql = (
+            "SELECT value, display, counts, category, sentence, article_id, qualifier, regions"
+            " FROM figures"
+        )
+        params: tuple[Any, ...] = ()
+        if category:
+            sql += " WHERE category = ?"
+            params = (category,)
+        rows = self._query(sql + " ORDER BY id", params)
+        return tuple(
+            Figure(
+                value=r[0],
+                display=r[1],
+                counts=r[2],
+                category=r[3],
+                sentence=r[4],
+                source=self._sources[r[5]],
+                qualifier=r[6] or "",
+                regions=tuple((r[7] or "").split()),
+            )
+            for r in rows
+        )
+
+    def _answer_figures(self, query: Query) -> tuple[FigureGroup, ...]:
+        if "count" not in query.cues:
+            return ()
+        wanted = _query_lemmas(query)
+        groups: dict[str, list[tuple[int, Figure]]] = {}
+        for figure in self.figures():
+            label_lemmas = {lemma(w) for w in words(figure.counts)} | {
+                lemma(w) for w in words(figure.category)
+            }
+            if not label_lemmas & wanted:
+                continue
+            display_lemmas = {lemma(w) for w in words(figure.display + " " + figure.counts)}
+            overlap = len(display_lemmas & wanted)
+            groups.setdefault(figure.category, []).append((overlap, figure))
+        result = []
+        for category, items in groups.items():
+            items.sort(key=lambda x: (-x[0], x[1].source.date or date.max))
+            best = items[0][0]
+            figs = tuple(f for o, f in items if o >= best - 1)[:6]
+            result.append(FigureGroup(category, category, figs))
+        result.sort(key=lambda g: -len(g.figures))
+        return tuple(result[:2])
+
+    def _answer_agreements(self, query: Query) -> tuple[Agreement, ...]:
+        if not _asks_agreement(query) and not query.entities:
+            return ()
+        agreements = self.agreements()
+        if not agreements:
+            return ()
+        vocab = _agreement_vocabulary()
+        specific = [t for t in query.terms if t.lemma not in vocab and not t.entity]
+        entity_keys = {t.entity for t in query.terms if t.entity}
+        picked = []
+        for a in agreements:
+            text_lemmas = {lemma(w) for w in words(" ".join(a.parties) + " " + a.subject)}
+            text_stems = {stem(w) for w in words(" ".join(a.parties) + " " + a.subject)}
+            region_tokens = {entity_token(k) for k in a.regions}
+            hit_terms = [
+                t for t in specific
+                if t.lemma in text_lemmas or t.stem in text_stems or t.synonyms & text_lemmas
+            ]
+            if entity_keys and not entity_keys & region_tokens and not hit_terms:
+                continue
+            if specific and not hit_terms and not entity_keys & region_tokens:
+                continue
+            picked.append(a)
+        if not _asks_agreement(query) and not picked:
+            return ()
+        if not _asks_agreement(query):
+            return tuple(picked)
+        return tuple(picked)
+
+    def _answer_people(self, query: Query) -> tuple[Person, ...]:
+        people = self.people()
+        stems_q = {t.stem for t in query.terms}
+        entity_names = {gazetteer().entries[k].name for k in query.entities}
+        by_name = [p for p in people if {stem(w) for w in words(p.name)} & stems_q]
+        if by_name:
+            return tuple(by_name[:3])
+        if "person" not in query.cues:
+            return ()
+        roles = {t.lemma for t in query.terms} | {
+            s for t in query.terms for s in t.synonyms
+        }
+        picked = []
+        for p in people:
+            role_lemmas = {lemma(w) for w in words(p.role)}
+            if entity_names and p.region not in entity_names:
+                continue
+            if role_lemmas & roles:
+                picked.append(p)
+        return tuple(picked[:3])
+
+    # ------------------------------------------------------------------ regions
+
+    def regions(self) -> tuple[Region, ...]:
+        """Regions and countries the articles mention, most mentioned first."""
+        rows = self._query("SELECT key, name, kind, mentions FROM regions")
+        order = {"ru_subject": 0, "by_oblast": 0, "by_city": 1, "country": 2}
+        items = [Region(r[0], r[1], r[2], r[3]) for r in rows]
+        items.sort(key=lambda r: (order.get(r.kind, 3), -r.mentions, r.name))
+        return tuple(items)
+
+    def find_region(self, text: str) -> RegionMatch:
+        """Look a region up by any spelling: case forms, adjectives, cities, typos."""
+        known = {r.key: r for r in self.regions()}
+        tokens = words(text)[:20]
+        if not tokens:
+            return RegionMatch(None, tuple(known.values())[:6])
+        lemmas = [lemma(w) for w in tokens]
+        stems = [stem(w) for w in tokens]
+        spans = gazetteer().find(lemmas, stems)
+        for _, _, key in spans:
+            if key in known:
+                return RegionMatch(known[key])
+        if spans:
+            name = gazetteer().entries[spans[0][2]].name
+            return RegionMatch(None, self._closest_regions(text, known), known_elsewhere=name)
+        # typos: compare with every spelling of the regions the index knows
+        suggestions = self._closest_regions(text, known)
+        if suggestions and _similar(text, suggestions[0]) >= 85:
+            return RegionMatch(suggestions[0], suggestions[1:3])
+        return RegionMatch(None, suggestions)
+
+    def _closest_regions(self, text: str, known: dict[str, Region]) -> tuple[Region, ...]:
+        scored = []
+        for region in known.values():
+            scored.append((_similar(text, region), region))
+        scored.sort(key=lambda x: -x[0])
+        return tuple(r for s, r in scored[:3] if s >= 60)
+
+    def region_report(self, key: str, limit: int = 5) -> RegionReport | None:
+        """People, agreements, figures and passages concerning one region."""
+        region = next((r for r in self.regions() if r.key == key), None)
+        if region is None:
+            return None
+        people = tuple(p for p in self.people() if p.region == region.name)
+        agreements = tuple(
+            a for a in self.agreements()
+            if key in a.regions or any(region.name == party for party in a.parties)
+            or any(p.name in a.parties for p in people)
+        )
+        figures = tuple(f for f in self.figures() if key in f.regions)
+        token = entity_token(key)
+        rows = self._query(
+            "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT 40",
+            (f'lemmas : "{token}"',),
+        )
+        passages = self._rows(r[0] for r in rows)
+        ranked = sorted(
+            passages.values(),
+            key=lambda r: (-_region_focus(r, token), r.id),
+        )
+        hits = tuple(
+            Hit(r.text, self._sources[r.article_id], round(_region_focus(r, token), 3), r.id)
+            for r in ranked[:limit]
+        )
+        if region.kind == "country":
+            figures = figures[:8]
+        return RegionReport(region, people, agreements, figures, hits)
+
+    def context(self, passage_id: int) -> tuple[str, Source] | None:
+        """The paragraph around a passage (for the «Источник» button)."""
+        rows = self._query("SELECT article_id, paragraph FROM passages WHERE id = ?", (passage_id,))
+        if not rows:
+            return None
+        article_id, paragraph = rows[0]
+        texts = self._query(
+            "SELECT text FROM passages WHERE article_id = ? AND paragraph = ? ORDER BY seq",
+            (article_id, paragraph),
+        )
+        return " ".join(t[0] for t in texts), self._sources[article_id]
+
+
+def _region_focus(row: _Row, token: str) -> float:
+    """How much a passage is about a region: facts and names weigh more than a mention."""
+    score = 1.0
+    score += 0.3 * len(row.flags & {"agreement", "person", "count"})
+    score -= 0.002 * len(row.text)
+    return score + (0.2 if token in row.lemmas else 0.0)
+
+
+def _similar(text: str, region: Region) -> float:
+    name = normalize(text)
+    entry = gazetteer().entries.get(region.key)
+    spellings = [region.name]
+    if entry:
+        spellings.extend(entry.adjectives)
+    return max(fuzz.WRatio(name, normalize(s)) for s in spellings)
+
+
+def _penalty(first: _Row, second: _Row) -> float:
+    """Two sentences cost a little more than one, unless the second leans on the first."""
+    if second.anaphoric or first.text.rstrip().endswith(":"):
+        return 0.0
+    return 0.04
+
+
+def _match(term: Term, row: _Row) -> float:
+    if term.entity:
+        return 1.0 if term.entity in row.lemmas else 0.0
+    if term.lemma in row.lemmas or term.stem in row.stems:
+        return 1.0
+    if term.synonyms & row.lemmas:
+        return 0.85
+    if term.related & row.lemmas:
+        return 0.7
+    return 0.0
+
+
+def _term_weight(term: Term) -> float:
+    if term.entity:
+        return term.weight * 1.2
+    from .normalize import parse
+
+    pos = parse(term.surface).tag.POS
+    return term.weight * POS_WEIGHT.get(str(pos), 1.0)
+
+
+@lru_cache(maxsize=1)
+def _agreement_vocabulary() -> frozenset[str]:
+    lex = lexicon()
+    vocab = set(lex.signing_verbs)
+    for seq, _ in lex.agreement_kinds:
+        vocab.update(seq)
+    vocab.update({"подписание", "договоренность", "сп", "соглашение", "договориться"})
+    vocab.discard("план")
+    vocab.discard("дорожный")
+    vocab.discard("торговый")
+    vocab.discard("дом")
+    vocab.discard("совместный")
+    vocab.discard("предприятие")
+    vocab.discard("программа")
+    vocab.discard("сотрудничество")
+    vocab.discard("мероприятие")
+    return frozenset(vocab)
+
+
+def _asks_agreement(query: Query) -> bool:
+    vocab = _agreement_vocabulary()
+    return any(t.lemma in vocab for t in query.terms)
+
+
+def _query_lemmas(query: Query) -> set[str]:
+    result: set[str] = set()
+    for t in query.terms:
+        result.add(t.lemma)
+        result |= t.synonyms
+        result |= t.related
+    return result
+
+
+def _unused(*_: object) -> None:  # pragma: no cover
+    math.sqrt(0)
