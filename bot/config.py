@@ -1,0 +1,106 @@
+"""Settings read once from the environment and ``.env`` (python-dotenv).
+
+Imported by the CLI paths too, so it must stay free of aiogram.  The token is kept in a
+``Secret`` whose ``repr`` hides it; nothing here logs it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+__all__ = ["PROJECT_ROOT", "Secret", "Settings"]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True, slots=True)
+class Secret:
+    """A secret string that never shows itself in logs or reprs."""
+
+    _value: str = field(repr=False)
+
+    def get_secret_value(self) -> str:
+        """The secret itself — call only where it is needed (building the Bot)."""
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __repr__(self) -> str:
+        return "Secret('**********')" if self._value else "Secret('')"
+
+    __str__ = __repr__
+
+
+def _ids(raw: str) -> frozenset[int]:
+    ids = set()
+    for part in raw.replace(";", ",").split(","):
+        part = part.strip()
+        if part.lstrip("-").isdigit():
+            ids.add(int(part))
+    return frozenset(ids)
+
+
+def _path(value: str | None, default: Path) -> Path:
+    if not value:
+        return default
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else Path.cwd() / path
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything configurable about the bot and the CLI."""
+
+    bot_token: Secret = field(default_factory=lambda: Secret(""))
+    admin_ids: frozenset[int] = frozenset()
+    seeds_dir: Path = PROJECT_ROOT / "seeds"
+    index_path: Path = PROJECT_ROOT / "data" / "index.db"
+    state_path: Path = PROJECT_ROOT / "data" / "state.db"
+    telegram_api_url: str | None = None
+    log_level: str = "INFO"
+    webhook_url: str | None = None
+    webhook_secret: Secret = field(default_factory=lambda: Secret(""))
+    webhook_host: str = "0.0.0.0"  # noqa: S104 - a container listens on all interfaces
+    webhook_port: int = 8080
+    webhook_path: str = "/webhook"
+    throttle_seconds: float = 1.0
+    max_upload_bytes: int = 1_000_000
+
+    @classmethod
+    def from_env(cls, env_file: Path | None = None) -> Settings:
+        """Read settings from the environment, after loading ``.env`` if present."""
+        load_dotenv(env_file or Path.cwd() / ".env", override=False)
+        env = os.environ
+        port = env.get("WEBHOOK_PORT", "").strip()
+        throttle = env.get("THROTTLE_SECONDS", "").strip()
+        upload = env.get("MAX_UPLOAD_BYTES", "").strip()
+        defaults = cls()
+        return cls(
+            bot_token=Secret(env.get("BOT_TOKEN", "").strip()),
+            admin_ids=_ids(env.get("ADMIN_IDS", "")),
+            seeds_dir=_path(env.get("SEEDS_DIR"), defaults.seeds_dir),
+            index_path=_path(env.get("INDEX_PATH"), defaults.index_path),
+            state_path=_path(env.get("STATE_PATH"), defaults.state_path),
+            telegram_api_url=env.get("TELEGRAM_API_URL", "").strip().rstrip("/") or None,
+            log_level=env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO",
+            webhook_url=env.get("WEBHOOK_URL", "").strip() or None,
+            webhook_secret=Secret(env.get("WEBHOOK_SECRET", "").strip()),
+            webhook_host=env.get("WEBHOOK_HOST", "").strip() or defaults.webhook_host,
+            webhook_port=int(port) if port.isdigit() else defaults.webhook_port,
+            webhook_path=env.get("WEBHOOK_PATH", "").strip() or defaults.webhook_path,
+            throttle_seconds=float(throttle) if _is_float(throttle) else 1.0,
+            max_upload_bytes=int(upload) if upload.isdigit() else defaults.max_upload_bytes,
+        )
+
+
+def _is_float(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
