@@ -48,6 +48,14 @@ _ANAPHORA = frozenset(
     {"это", "этот", "он", "она", "оно", "они", "там", "такой", "данный", "тот", "его", "их", "ее"}
 )
 _PROPER = ("Name", "Surn", "Patr", "Geox", "Orgn", "Trad")
+_PARAPHRASED = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND", "ADVB", "PRED", "COMP"})
+# Function words carry no topic, whatever the stop list forgot.
+_FUNCTION = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO"})
+
+
+def is_function_word(word: str) -> bool:
+    """Prepositions, conjunctions, particles, interjections and pronouns."""
+    return not word.isdigit() and parse(word).tag.POS in _FUNCTION
 _SPEECH = frozenset(
     lemma(w)
     for w in (
@@ -68,9 +76,72 @@ _SPEECH = frozenset(
 )
 
 
+_NUMBER = re.compile(
+    r"(?<![\d.,])(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:[.,](\d+))?"
+    r"(?:\s*(тыс|тысяч[а-я]*|млн|миллион[а-я]*|млрд|миллиард[а-я]*)(?![а-я]))?"
+)
+_TIME = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b|\b\d{1,2}\s+час")
+_SPELLED = {
+    "ноль": 0, "один": 1, "два": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7,
+    "восемь": 8, "девять": 9, "десять": 10, "одиннадцать": 11, "двенадцать": 12,
+    "тринадцать": 13, "четырнадцать": 14, "пятнадцать": 15, "шестнадцать": 16,
+    "семнадцать": 17, "восемнадцать": 18, "девятнадцать": 19, "двадцать": 20, "тридцать": 30,
+    "сорок": 40, "пятьдесят": 50, "шестьдесят": 60, "семьдесят": 70, "восемьдесят": 80,
+    "девяносто": 90, "сто": 100, "двести": 200, "триста": 300, "четыреста": 400,
+    "пятьсот": 500, "шестьсот": 600, "семьсот": 700, "восемьсот": 800, "девятьсот": 900,
+}  # fmt: skip
+_SCALE = {"тысяча": 1_000, "тыс": 1_000, "миллион": 1_000_000, "млн": 1_000_000,
+          "миллиард": 1_000_000_000, "млрд": 1_000_000_000}  # fmt: skip
+
+
+def number_tokens(text: str) -> list[str]:
+    """Canonical tokens for the numbers in ``text``: «14 тыс.», «14 000», «14000» → ``n14000``.
+
+    Spelled-out numbers («двадцати тысяч») are read too, so a question and an article meet
+    whatever way each writes the number.
+    """
+    low = normalize(text)
+    tokens = []
+    for m in _NUMBER.finditer(low):
+        whole = int(m.group(1).replace(" ", "").replace("\u00a0", ""))
+        frac = m.group(2)
+        value = float(f"{whole}.{frac}") if frac else float(whole)
+        scale = m.group(3)
+        if scale:
+            value *= _SCALE.get(lemma(scale), _SCALE.get(scale[:3], 1))
+        tokens.append(_num_token(value))
+    words = _WORD.findall(low)
+    total = 0
+    current = 0
+    seen = False
+    for w in [*words, ""]:
+        lem = lemma(w) if w else ""
+        if lem in _SPELLED:
+            current += _SPELLED[lem]
+            seen = True
+        elif seen and lem in _SCALE:
+            total += max(current, 1) * _SCALE[lem]
+            current = 0
+        elif seen:
+            tokens.append(_num_token(float(total + current)))
+            total = current = 0
+            seen = False
+    return tokens
+
+
+def _num_token(value: float) -> str:
+    return f"n{int(value)}" if value == int(value) else f"n{value:g}".replace(".", "p")
+
+
 def entity_token(key: str) -> str:
     """The index token standing for a gazetteer entity, whatever form the text used."""
-    return "ent" + re.sub(r"[^a-z0-9]", "", key.lower())
+    return "ent" + re.sub(r"[^a-z0-9а-я]", "", key.lower())
+
+
+def person_token(name: str) -> str:
+    """The index token standing for a person, from the stem of their surname."""
+    parts = _WORD.findall(normalize(name))
+    return "prs" + (stem(parts[-1]) if parts else "")
 
 
 def _colloquial(word: str) -> list[str]:
@@ -92,7 +163,24 @@ class SentenceFeatures:
     has_person: bool
     has_place: bool
     has_speech: bool
+    has_time: bool
+    has_quote: bool
     anaphoric: bool
+
+
+def _in_compound_prepositions(words: list[str]) -> set[int]:
+    """Positions inside compound prepositions («по итогам», «в рамках», «на полях»).
+
+    Their nouns (итог, рамка, поле) are grammar here, not topic, on both sides.
+    """
+    inside: set[int] = set()
+    phrases = lexicon().compound_prepositions
+    for i in range(len(words)):
+        for phrase in phrases:
+            if tuple(words[i : i + len(phrase)]) == phrase:
+                inside.update(range(i, i + len(phrase)))
+                break
+    return inside
 
 
 def _raw_tokens(text: str) -> list[tuple[str, str]]:
@@ -111,8 +199,10 @@ def _is_date_number(words: list[str], lemmas: list[str], i: int) -> bool:
         return True
     if len(word) == 4 and word.startswith(("19", "20")):
         return True
-    prev = lemmas[i - 1] if i else ""
-    return prev in ("по", "с") and nxt in _MONTHS
+    after = lemmas[i + 2] if i + 2 < len(lemmas) else ""
+    after2 = lemmas[i + 3] if i + 3 < len(lemmas) else ""
+    # «с 8 по 10 февраля», «8-10 февраля»
+    return nxt in ("по", "и") and after.isdigit() and after2 in _MONTHS
 
 
 def sentence_features(text: str) -> SentenceFeatures:
@@ -124,14 +214,22 @@ def sentence_features(text: str) -> SentenceFeatures:
     stems = [stem(w) for w in words]
     index_lemmas: list[str] = []
     index_stems: list[str] = []
-    for word, lem, st in zip(words, lemmas, stems, strict=True):
-        if lem in lex.stopwords or word in lex.stopwords:
+    grammar = _in_compound_prepositions(words)
+    for i, (word, lem, st) in enumerate(zip(words, lemmas, stems, strict=True)):
+        if lem in lex.stopwords or word in lex.stopwords or is_function_word(word):
+            continue
+        if i in grammar:
             continue
         index_lemmas.append(lem)
         index_stems.append(st)
         index_lemmas.extend(lex.abbreviations.get(lem, ()))
-    entities = tuple(dict.fromkeys(k for _, _, k in gazetteer().find(lemmas, stems)))
+    gaz = gazetteer()
+    found = [k for _, _, k in gaz.find(lemmas, stems)]
+    # a capital stands for its country too: «в Эр-Рияде» is about Saudi Arabia
+    parents = [gaz.entries[k].parent for k in found if gaz.entries[k].parent]
+    entities = tuple(dict.fromkeys([*found, *(p for p in parents if p)]))
     index_lemmas.extend(entity_token(k) for k in entities)
+    index_lemmas.extend(number_tokens(text))
     has_number = any(
         w.isdigit() and not _is_date_number(words, lemmas, i) for i, w in enumerate(words)
     )
@@ -144,10 +242,9 @@ def sentence_features(text: str) -> SentenceFeatures:
         any(lem in _SPEECH for lem in lemmas)
         and ("что" in words or any(q in text for q in "«\"“"))
     ) or text.rstrip().endswith(":")
-    first = [lem for lem in lemmas[:3]]
-    anaphoric = bool(first) and (
-        first[0] in _ANAPHORA or (first[0] == "среди" and len(first) > 1 and first[1] in _ANAPHORA)
-    )
+    # «Это предприятие…», «По его словам…», «Среди них…», «Там будут…»: the sentence leans
+    # on the one before it
+    anaphoric = any(lem in _ANAPHORA for lem in lemmas[:3])
     return SentenceFeatures(
         lemmas=tuple(index_lemmas),
         stems=tuple(index_stems),
@@ -157,6 +254,8 @@ def sentence_features(text: str) -> SentenceFeatures:
         has_person=has_person,
         has_place=has_place,
         has_speech=has_speech,
+        has_time=bool(_TIME.search(text)),
+        has_quote=any(q in text for q in "«\"“„"),
         anaphoric=anaphoric,
     )
 
@@ -179,8 +278,11 @@ class Vocabulary:
         lemma_df: Callable[[str], int],
         stem_df: Callable[[str], int],
         correct: Callable[[str, int], str | None],
+        persons: dict[str, str] | None = None,
     ) -> None:
         self.passages = max(passages, 1)
+        # surname stem → person token, for the people the articles name
+        self.persons = persons or {}
         self._lemma_df = lru_cache(maxsize=50_000)(lemma_df)
         self._stem_df = lru_cache(maxsize=50_000)(stem_df)
         self._correct = correct
@@ -228,6 +330,7 @@ class Query:
     unknown_entities: tuple[str, ...]
     corrections: dict[str, str] = field(default_factory=dict)
     wants_speech: bool = False
+    strong_cues: frozenset[str] = frozenset()
 
     @property
     def unknown_specific(self) -> tuple[Term, ...]:
@@ -293,9 +396,10 @@ def _fix_word(word: str, vocab: Vocabulary, corrections: dict[str, str]) -> list
     return [word]
 
 
-def _find_cues(lemmas: list[str]) -> tuple[set[str], set[int]]:
+def _find_cues(lemmas: list[str]) -> tuple[dict[str, bool], set[int]]:
+    """Question-type cues (longest phrase first) → whether each is strong, and their words."""
     cues_map = lexicon().cues
-    found: set[str] = set()
+    found: dict[str, bool] = {}
     used: set[int] = set()
     longest = max((len(k) for k in cues_map), default=1)
     i = 0
@@ -303,7 +407,8 @@ def _find_cues(lemmas: list[str]) -> tuple[set[str], set[int]]:
         for size in range(min(longest, len(lemmas) - i), 0, -1):
             cue = cues_map.get(tuple(lemmas[i : i + size]))
             if cue:
-                found.add(cue)
+                name, strong = cue
+                found[name] = found.get(name, False) or strong
                 used.update(range(i, i + size))
                 i += size
                 break
@@ -322,12 +427,32 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
     lemmas = [lemma(w) for w in words]
     stems = [stem(w) for w in words]
     cues, cue_positions = _find_cues(lemmas)
+    numbers = number_tokens(" ".join(words))
     wants_speech = any(lem in _SPEECH for lem in lemmas)
     spans = gazetteer().find(lemmas, stems)
+    terms: list[Term] = []
     covered: set[int] = set()
+    taken = {i for s0, e0, _ in spans for i in range(s0, e0)}
+    for i, st in enumerate(stems):
+        token = vocab.persons.get(st)
+        if token is None or i in taken or len(words[i]) < 4:
+            continue
+        start = i - 1 if i > 0 and "Name" in parse(words[i - 1]).tag else i
+        covered.update(range(start, i + 1))
+        df = vocab.lemma_df(token)
+        terms.append(
+            Term(
+                surface=" ".join(words[start : i + 1]),
+                lemma=token,
+                stem=token,
+                weight=_idf(vocab.passages, df) if df else _idf(vocab.passages, 0),
+                entity=token,
+                known=df > 0,
+                specific=True,
+            )
+        )
     entities: list[str] = []
     unknown_entities: list[str] = []
-    terms: list[Term] = []
     n = vocab.passages
     max_weight = _idf(n, 0)
     for start, end, key in spans:
@@ -350,12 +475,21 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
             )
         )
     seen: set[str] = set()
+    grammar = _in_compound_prepositions(words)
     for i, (word, lem, st) in enumerate(zip(words, lemmas, stems, strict=True)):
+        if i in grammar:
+            continue
         if i in covered or lem in lex.stopwords or word in lex.stopwords or lem in seen:
             continue
-        if i in cue_positions and lem in lex.stopwords:
+        if is_function_word(word):
             continue
-        if len(word) == 1 and not word.isdigit():
+        if i in cue_positions and (lem in lex.stopwords or lem in lex.frame_words):
+            # «в каком городе», «какие даты», «сколько стоит»: the frame of the question
+            # says what kind of answer is wanted, not what it is about
+            continue
+        if word.isdigit() or lemma(word) in _SPELLED or (lem in _SCALE and numbers):
+            continue
+        if len(word) == 1:
             continue
         seen.add(lem)
         expansions = lex.abbreviations.get(lem, ())
@@ -364,14 +498,17 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
         df = max(vocab.lemma_df(lem), vocab.stem_df(st))
         present = [vocab.lemma_df(s) for s in synonyms | related]
         present = [d for d in present if d > 0]
+        tag = parse(word).tag
         if df:
             weight = _idf(n, df)
         elif present:
             weight = _idf(n, max(present))
+        elif tag.POS in _PARAPHRASED:
+            # verbs and adverbs are paraphrased all the time; an unknown one says little
+            weight = 1.0
         else:
             weight = max_weight
         known = df > 0 or bool(present)
-        tag = parse(word).tag
         latin = word.isascii() and word.isalpha()
         specific = not word.isdigit() and (
             latin or any(g in tag for g in _PROPER) or not is_known_word(word)
@@ -388,10 +525,16 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
                 specific=specific,
             )
         )
+    for token in numbers:
+        df = vocab.lemma_df(token)
+        terms.append(
+            Term(token, token, token, _idf(n, df) if df else 1.0, known=df > 0, specific=False)
+        )
     return Query(
         text=text,
         terms=tuple(terms),
         cues=frozenset(cues),
+        strong_cues=frozenset(c for c, strong in cues.items() if strong),
         entities=tuple(entities),
         unknown_entities=tuple(unknown_entities),
         corrections=corrections,

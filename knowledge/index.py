@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlite_utils
 
-from .analysis import entity_token, sentence_features
+from .analysis import entity_token, person_token, sentence_features
 from .extract import (
     article_regions,
     extract_agreements,
@@ -31,7 +31,7 @@ from .extract import (
 )
 from .lexicon import gazetteer
 from .models import BuildReport, SkippedFile
-from .normalize import normalize, stem, words
+from .normalize import lemma, normalize, stem, words
 from .seeds import Article, read_seeds
 from .sentences import split_paragraphs
 
@@ -46,7 +46,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class BuildError(RuntimeError):
@@ -107,6 +107,8 @@ def _article_rows(
                     "has_person": int(feats.has_person),
                     "has_place": int(feats.has_place),
                     "has_speech": int(feats.has_speech),
+                    "has_time": int(feats.has_time),
+                    "has_quote": int(feats.has_quote),
                     "anaphoric": int(feats.anaphoric),
                 }
             )
@@ -164,6 +166,111 @@ def _article_rows(
             }
         )
     return rows, _Facts(people, agreements, figures), regions
+
+
+def _main_regions(counts: Counter[str]) -> list[str]:
+    """The regions an article is about (not countries): its most mentioned ones."""
+    entries = gazetteer().entries
+    local = [(k, n) for k, n in counts.most_common() if k in entries and entries[k].kind != "country"]
+    if not local:
+        return []
+    top = local[0][1]
+    return [k for k, n in local if n >= max(2, (top + 1) // 2)] or [local[0][0]]
+
+
+def _role_head(role: str) -> str:
+    from .lexicon import lexicon
+
+    lex = lexicon()
+    for w in words(role):
+        lem = lemma(w)
+        if lem in lex.role_modifiers and lem not in lex.role_heads:
+            continue
+        return lem
+    return ""
+
+
+def _link_people(
+    passages: list[dict[str, Any]],
+    people: list[dict[str, Any]],
+    articles: dict[str, dict[str, Any]],
+) -> None:
+    """Coreference at build time, so a question and a passage meet through a person.
+
+    A passage naming a person also stands for their role and region («Алексей Русских» →
+    губернатор, Ульяновская область); a bare role noun in an article with one person of that
+    role stands for the person («… добавил председатель» → Субботин).
+    """
+    by_surname: dict[str, dict[str, Any]] = {}
+    by_article_role: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for person in people:
+        parts = words(person["name"])
+        if len(parts) < 2:
+            continue
+        by_surname.setdefault(stem(parts[-1]), person)
+        key = (person["article_id"], _role_head(person["role"]))
+        if person not in by_article_role.setdefault(key, []):
+            by_article_role[key].append(person)
+    last: dict[str, dict[str, Any]] = {}  # article → the person mentioned last
+    for row in passages:
+        lemmas = row["lemmas"].split()
+        stems = row["stems"].split()
+        linked: list[dict[str, Any]] = []
+        for surface in _capitalised(row["text"]):
+            person = by_surname.get(stem(surface))
+            if person is not None and person not in linked:
+                linked.append(person)
+        named = {p["name"] for p in linked}
+        for lem in _singular_nouns(row["text"]):
+            candidates = by_article_role.get((row["article_id"], lem), [])
+            if len({p["name"] for p in candidates}) == 1 and candidates[0]["name"] not in named:
+                linked.append(candidates[0])
+        if not linked and row["article_id"] in last and _has_personal_pronoun(row["text"]):
+            # «…, — отметил он.», «По его словам, …»: the person spoken of just before
+            linked.append(last[row["article_id"]])
+        if linked:
+            last[row["article_id"]] = linked[-1]
+        extra_l: list[str] = []
+        extra_s: list[str] = []
+        for person in linked:
+            extra_l.append(person_token(person["name"]))
+            if person["name"] not in named:
+                for w in words(person["name"]):
+                    extra_l.append(lemma(w))
+                    extra_s.append(stem(w))
+            head = _role_head(person["role"])
+            if head:
+                extra_l.append(head)
+            if person.get("region"):
+                extra_l.append(entity_token(person["region"]))
+        if extra_l or extra_s:
+            row["lemmas"] = " ".join(lemmas + [x for x in extra_l if x not in lemmas])
+            row["stems"] = " ".join(stems + [x for x in extra_s if x not in stems])
+
+
+_PRONOUNS = frozenset({"он", "его", "ему", "им", "нем", "него", "она", "ее", "ей", "нее", "ней"})
+
+
+def _has_personal_pronoun(text: str) -> bool:
+    return any(w in _PRONOUNS for w in words(text))
+
+
+def _singular_nouns(text: str) -> set[str]:
+    """Lemmas of singular nouns: «председатель» refers to one person, «губернаторы» do not."""
+    from .normalize import parse
+
+    found = set()
+    for w in words(text):
+        tag = parse(w).tag
+        if tag.POS == "NOUN" and tag.number == "sing":
+            found.add(lemma(w))
+    return found
+
+
+def _capitalised(text: str) -> list[str]:
+    import re
+
+    return [normalize(w) for w in re.findall(r"\b[А-ЯЁ][а-яё]+", text)]
 
 
 def _merge_people(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -238,6 +345,7 @@ def _write(
     figures: list[dict[str, Any]] = []
     article_rows: list[dict[str, Any]] = []
     region_mentions: Counter[str] = Counter()
+    region_articles: Counter[str] = Counter()
     for article in articles:
         rows, facts, regions = _article_rows(article, len(passages) + 1)
         passages.extend(rows)
@@ -245,8 +353,10 @@ def _write(
         agreements.extend(facts.agreements)
         figures.extend(facts.figures)
         region_mentions.update(regions)
+        region_articles.update(regions.keys())
         article_rows.append(
             {
+                "regions": " ".join(_main_regions(regions)),
                 "id": article.id,
                 "title": article.title,
                 "date": article.date.isoformat() if article.date else None,
@@ -257,6 +367,7 @@ def _write(
                 "chars": len(article.text),
             }
         )
+    _link_people(passages, people, {a["id"]: a for a in article_rows})
     people = _merge_people(people)
     db["articles"].insert_all(article_rows, pk="id")
     db["passages"].insert_all(passages, pk="id", batch_size=2000)
@@ -273,12 +384,19 @@ def _write(
             db.execute(f"CREATE TABLE {name} (id INTEGER PRIMARY KEY)")
     entries = gazetteer().entries
     region_rows = [
-        {"key": k, "name": entries[k].name, "kind": entries[k].kind, "mentions": n}
+        {
+            "key": k,
+            "name": entries[k].name,
+            "kind": entries[k].kind,
+            "mentions": n,
+            "articles": region_articles[k],
+        }
         for k, n in region_mentions.items()
         if k in entries
     ]
     db["regions"].insert_all(region_rows, pk="key") if region_rows else db.execute(
-        "CREATE TABLE regions (key TEXT PRIMARY KEY, name TEXT, kind TEXT, mentions INTEGER)"
+        "CREATE TABLE regions (key TEXT PRIMARY KEY, name TEXT, kind TEXT, mentions INTEGER,"
+        " articles INTEGER)"
     )
     counts = {
         "articles": len(article_rows),

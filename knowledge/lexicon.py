@@ -15,7 +15,15 @@ from typing import Any
 
 from .normalize import lemma, stem, words
 
-__all__ = ["Gazetteer", "GazetteerEntry", "Lexicon", "dotted_names", "gazetteer", "lexicon"]
+__all__ = [
+    "Gazetteer",
+    "GazetteerEntry",
+    "Lexicon",
+    "dotted_names",
+    "gazetteer",
+    "known_forms",
+    "lexicon",
+]
 
 
 def _load(name: str) -> Any:
@@ -39,8 +47,7 @@ class Lexicon:
 
     stopwords: frozenset[str]
     colloquial: dict[str, str]
-    cues: dict[tuple[str, ...], str]
-    cue_priority: tuple[str, ...]
+    cues: dict[tuple[str, ...], tuple[str, bool]]
     synonyms: dict[str, frozenset[str]]
     related: dict[str, frozenset[str]]
     abbreviations: dict[str, tuple[str, ...]]
@@ -58,6 +65,8 @@ class Lexicon:
     units: dict[str, str]
     categories: dict[str, str]
     measures: frozenset[str]
+    frame_words: frozenset[str] = field(default=frozenset())
+    compound_prepositions: tuple[tuple[str, ...], ...] = ()
     vocabulary: frozenset[str] = field(default=frozenset())
 
 
@@ -67,10 +76,12 @@ def lexicon() -> Lexicon:
     raw = _load("lexicon.json")
     stop = {lemma(w) for w in raw["stopwords"]} | set(raw["stopwords"])
     colloquial = {k: v for k, v in raw["colloquial"].items()}
-    cues: dict[tuple[str, ...], str] = {}
-    for cue, phrases in raw["question_cues"].items():
-        for phrase in phrases:
-            cues[_lemmas(phrase)] = cue
+    # phrase lemmas → (cue, strong); a strong cue requires that kind of value in the answer
+    cues: dict[tuple[str, ...], tuple[str, bool]] = {}
+    for strength in ("weak", "strong"):
+        for cue, phrases in raw["question_cues"][strength].items():
+            for phrase in phrases:
+                cues[_lemmas(phrase)] = (cue, strength == "strong")
     synonyms: dict[str, set[str]] = {}
     for group in raw["synonyms"]:
         lemmas = {lemma(w) for w in group for w in words(w)}
@@ -93,7 +104,6 @@ def lexicon() -> Lexicon:
         stopwords=frozenset(stop),
         colloquial=colloquial,
         cues=cues,
-        cue_priority=tuple(raw["cue_priority"]),
         synonyms={k: frozenset(v) for k, v in synonyms.items()},
         related=related,
         abbreviations=abbreviations,
@@ -112,8 +122,33 @@ def lexicon() -> Lexicon:
         units={lemma(k): v for k, v in figures["units"].items()} | dict(figures["units"]),
         categories=dict(figures["categories"]),
         measures=frozenset(lemma(w) for w in figures["measures"]),
+        frame_words=frozenset(lemma(w) for w in raw.get("frame_words", [])),
+        compound_prepositions=tuple(
+            sorted({tuple(words(p)) for p in raw.get("compound_prepositions", [])}, key=len,
+                   reverse=True)
+        ),
         vocabulary=frozenset(vocabulary),
     )
+
+
+@lru_cache(maxsize=1)
+def known_forms() -> frozenset[str]:
+    """Every inflected form of the lexicon's words, as typo-correction targets.
+
+    A misspelt everyday word («посетитилей», «каие») is corrected towards a word the engine
+    understands even when the articles never use that exact form.
+    """
+    from .normalize import morph
+
+    lex = lexicon()
+    forms: set[str] = set()
+    for item in lex.vocabulary:
+        if not item or not item.isalpha():
+            continue
+        forms.add(item)
+        for parse in morph().parse(item)[:1]:
+            forms.update(str(f.word).replace("ё", "е") for f in parse.lexeme)
+    return frozenset(f for f in forms if len(f) > 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +160,7 @@ class GazetteerEntry:
     kind: str
     country: str
     adjectives: tuple[str, ...]
+    parent: str | None = None
 
 
 # Words that turn an adjective into an oblast/subject name: «Витебского облисполкома».
@@ -189,24 +225,47 @@ def gazetteer() -> Gazetteer:
             item["key"], item["name"], item["kind"], item.get("country", ""), adjectives
         )
         entries[entry.key] = entry
-        phrases = [item["name"], *item.get("names", []), *item.get("cities", [])]
+        phrases = [item["name"], *item.get("names", [])]
+        cities = list(item.get("cities", []))
+        if entry.kind == "country":
+            # a foreign capital is its own entity: «в Ташкенте» is not «в Узбекистане», and a
+            # question about Tashkent must not be answered from a sentence about Uzbekistan
+            for city in cities:
+                city_key = f"{entry.key}@{'-'.join(words(city))}"
+                entries[city_key] = GazetteerEntry(
+                    city_key, city, "city", entry.country, (), parent=entry.key
+                )
+                _register(city, city_key, 1, by_lemmas, by_stems, priority)
+            cities = []
         rank = order.get(entry.kind, 3)
-        for phrase in phrases:
-            toks = words(phrase)
-            if not toks:
-                continue
-            key_l = tuple(lemma(t) for t in toks)
-            key_s = tuple(stem(t) for t in toks)
-            # a name is owned by the most specific entry (an oblast beats a country)
-            if key_l not in by_lemmas or rank < priority[key_l]:
-                by_lemmas[key_l] = entry.key
-                priority[key_l] = rank
-            # stems are a fallback for case forms pymorphy lemmatises oddly; short stems
-            # («на» from «НАО», «дел» from «Дели») would match ordinary words
-            if all(len(x) >= 4 for x in key_s) and (len(key_s) > 1 or len(key_s[0]) >= 5):
-                by_stems.setdefault(key_s, entry.key)
+        for phrase in [*phrases, *cities]:
+            _register(phrase, entry.key, rank, by_lemmas, by_stems, priority)
         for adj in adjectives:
             # hyphenated adjectives (ханты-мансийский) arrive as several tokens
             by_lemmas.setdefault(tuple(adj.split()), entry.key)
     max_len = max((len(k) for k in by_lemmas), default=1)
     return Gazetteer(entries, by_lemmas, by_stems, max_len)
+
+
+def _register(
+    phrase: str,
+    key: str,
+    rank: int,
+    by_lemmas: dict[tuple[str, ...], str],
+    by_stems: dict[tuple[str, ...], str],
+    priority: dict[tuple[str, ...], int],
+) -> None:
+    toks = words(phrase)
+    if not toks:
+        return
+    key_l = tuple(lemma(t) for t in toks)
+    key_s = tuple(stem(t) for t in toks)
+    if key_l not in by_lemmas or rank < priority[key_l]:
+        by_lemmas[key_l] = key
+        priority[key_l] = rank
+    # stems are a fallback for case forms pymorphy lemmatises oddly; short stems
+    # («на» from «НАО», «дел» from «Дели») would match ordinary words
+    if (len(key_s) == 1 and len(key_s[0]) >= 5) or (
+        len(key_s) > 1 and max(len(x) for x in key_s) >= 4 and sum(map(len, key_s)) >= 6
+    ):
+        by_stems.setdefault(key_s, key)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -24,8 +23,8 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from .analysis import Query, Term, Vocabulary, analyze_question, entity_token
-from .lexicon import gazetteer, lexicon
+from .analysis import Query, Term, Vocabulary, analyze_question, entity_token, person_token
+from .lexicon import gazetteer, known_forms, lexicon
 from .models import (
     Agreement,
     Answer,
@@ -51,17 +50,29 @@ MAX_SNIPPET = 420
 CANDIDATES = 80
 # Below this share of the question's weight covered by the best snippet, the answer is "no".
 MIN_COVERAGE = 0.55
+# …and below this share of what the question asks about (its words other than names of
+# places and people): «Какой товарооборот Ульяновской области?» needs «товарооборот».
+MIN_CONTENT = 0.5
+AMBIENT_WEIGHT = 0.3
 # Hits after the first must keep at least this share of the best score.
 RELATIVE_FLOOR = 0.6
 # Bonus when a snippet holds what the question asks for.
 CUE_BONUS = {
     "count": 0.2,
     "date": 0.2,
+    "time": 0.2,
     "person": 0.12,
     "place": 0.08,
     "speech": 0.1,
+    "name": 0.08,
     "agreement": 0.3,
 }
+# A strong cue (сколько, когда, во сколько) needs that kind of value in the answer at all.
+REQUIRED = frozenset({"count", "date", "time"})
+# Entities mentioned in at least this share of articles (the host city, the two countries)
+# are ambient: a snippet need not repeat them.
+AMBIENT_SHARE = 0.75
+PERSON_BONUS = 0.25
 # Verbs are paraphrased far more often than nouns; they weigh less.
 POS_WEIGHT = {"VERB": 0.6, "INFN": 0.6, "PRTF": 0.6, "PRTS": 0.6, "GRND": 0.6, "ADVB": 0.5}
 
@@ -81,13 +92,17 @@ class _Row:
     stems: frozenset[str]
     flags: frozenset[str]
     anaphoric: bool
+    article_regions: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
 class _Unit:
     rows: tuple[_Row, ...]
+    texts: tuple[str, ...]
     score: float
     coverage: float
+    content: float
+    satisfied: bool
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -113,17 +128,35 @@ class KnowledgeIndex:
         self._meta = {k: json.loads(v) for k, v in meta.items()}
         self._sources: dict[str, Source] = {}
         self._article_sizes: dict[str, tuple[int, int]] = {}
+        self._article_regions: dict[str, frozenset[str]] = {}
         for row in self._conn.execute(
-            "SELECT id, title, agency, date, passages, chars FROM articles ORDER BY date, id"
+            "SELECT id, title, agency, date, passages, chars, regions FROM articles"
+            " ORDER BY date, id"
         ):
             self._sources[row[0]] = Source(row[0], row[1], row[2], _parse_date(row[3]))
             self._article_sizes[row[0]] = (row[4], row[5])
+            self._article_regions[row[0]] = frozenset(
+                entity_token(k) for k in (row[6] or "").split()
+            )
+        n_articles = max(len(self._sources), 1)
+        self._ambient = frozenset(
+            entity_token(key)
+            for key, articles in self._conn.execute("SELECT key, articles FROM regions")
+            if articles / n_articles >= AMBIENT_SHARE
+        )
         counts = self._meta.get("counts", {})
+        persons = {}
+        if self._has_column("people", "name"):
+            for (name,) in self._conn.execute("SELECT name FROM people"):
+                token = person_token(name)
+                if len(token) > 6:
+                    persons[token[3:]] = token
         self.vocabulary = Vocabulary(
             passages=int(counts.get("passages", 1)),
             lemma_df=self._lemma_df,
             stem_df=self._stem_df,
             correct=self._correct,
+            persons=persons,
         )
         self._surfaces: dict[str, list[str]] | None = None
         self._agreement_passages = frozenset(
@@ -171,7 +204,8 @@ class KnowledgeIndex:
         """Closest corpus word for a misspelt one (rapidfuzz over words of similar length)."""
         if self._surfaces is None:
             buckets: dict[str, list[str]] = {}
-            for (w,) in self._query("SELECT word FROM surface_df"):
+            corpus = {w for (w,) in self._query("SELECT word FROM surface_df")}
+            for w in corpus | known_forms():
                 buckets.setdefault(w[:1], []).append(w)
             self._surfaces = buckets
         choices = [
@@ -247,8 +281,16 @@ class KnowledgeIndex:
                 unknown_terms=tuple(t.surface for t in unknown),
                 topics=topics,
             )
-        units = self._rank(query)
-        if not units or units[0].coverage < MIN_COVERAGE:
+        people_asked = self._people_for_roles(query)
+        if people_asked is not None and not people_asked:
+            return Answer(question, False, decline_reason="no_person", topics=topics)
+        boost = frozenset(
+            stem(words(p.name)[-1]) for p in (people_asked or ()) if words(p.name)
+        )
+        units = self._rank(query, boost)
+        if units and not units[0].satisfied:
+            return Answer(question, False, decline_reason="no_value", topics=topics)
+        if not units or units[0].coverage < MIN_COVERAGE or units[0].content < MIN_CONTENT:
             unknown_terms = tuple(t.surface for t in query.terms if not t.known)
             return Answer(
                 question,
@@ -262,9 +304,13 @@ class KnowledgeIndex:
         for unit in units:
             if len(hits) >= limit:
                 break
-            if hits and (unit.score < best * RELATIVE_FLOOR or unit.coverage < MIN_COVERAGE):
+            if hits and (
+                unit.score < best * RELATIVE_FLOOR
+                or unit.coverage < MIN_COVERAGE
+                or unit.content < MIN_CONTENT
+            ):
                 break
-            text = " ".join(r.text for r in unit.rows)
+            text = " ".join(unit.texts)
             source = self._sources[unit.rows[0].article_id]
             hits.append(Hit(text, source, round(unit.score, 4), unit.rows[0].id))
         return Answer(
@@ -273,9 +319,39 @@ class KnowledgeIndex:
             hits=tuple(hits),
             figures=self._answer_figures(query),
             agreements=self._answer_agreements(query),
-            people=self._answer_people(query),
+            people=people_asked or self._answer_people(query),
             topics=topics,
         )
+
+    def _people_for_roles(self, query: Query) -> tuple[Person, ...] | None:
+        """For «кто губернатор X?»: the people of that role (and region), or ``None``.
+
+        ``None`` means the question does not ask for a person by role; an empty tuple means it
+        does and the articles name nobody in that role — the honest answer is then «не знаю».
+        """
+        if "person" not in query.strong_cues:
+            return None
+        heads = lexicon().role_heads
+        roles: set[str] = set()
+        for term in query.terms:
+            if term.entity:
+                continue
+            if term.lemma in heads:
+                roles.add(term.lemma)
+                roles |= term.synonyms & heads
+            elif term.synonyms & heads and term.lemma in _ROLE_VERBS:
+                roles |= term.synonyms & heads
+        if not roles:
+            return None
+        wanted_regions = {gazetteer().entries[k].name for k in query.entities}
+        found = []
+        for person in self.people():
+            if _role_head(person.role) not in roles:
+                continue
+            if wanted_regions and person.region not in wanted_regions:
+                continue
+            found.append(person)
+        return tuple(found)
 
     def _candidates(self, query: Query) -> list[int]:
         lemmas, stems = query.fts_tokens()
@@ -309,13 +385,16 @@ class KnowledgeIndex:
         result: dict[int, _Row] = {}
         for r in self._query(
             "SELECT id, article_id, seq, paragraph, text, lemmas, stems, has_number, has_date,"
-            f" has_person, has_place, has_speech, anaphoric FROM passages WHERE id IN ({marks})",
+            " has_person, has_place, has_speech, has_time, has_quote, anaphoric"
+            f" FROM passages WHERE id IN ({marks})",
             ids,
         ):
             flags = {
                 name
                 for name, on in zip(
-                    ("count", "date", "person", "place", "speech"), r[7:12], strict=True
+                    ("count", "date", "person", "place", "speech", "time", "name"),
+                    r[7:14],
+                    strict=True,
                 )
                 if on
             }
@@ -330,48 +409,95 @@ class KnowledgeIndex:
                 frozenset(r[5].split()),
                 frozenset(r[6].split()),
                 frozenset(flags),
-                bool(r[12]),
+                bool(r[14]),
+                self._article_regions.get(r[1], frozenset()),
             )
         return result
 
-    def _rank(self, query: Query) -> list[_Unit]:
+    def _rank(self, query: Query, boost: frozenset[str] = frozenset()) -> list[_Unit]:
         ids = self._candidates(query)
         if not ids:
             return []
         neighbours = [i + d for i in ids for d in (-1, 1)]
         rows = self._rows([*ids, *neighbours])
-        weights = [_term_weight(t) for t in query.terms]
+        weights = [
+            _term_weight(t) * (AMBIENT_WEIGHT if t.entity in self._ambient else 1.0)
+            for t in query.terms
+        ]
         total = sum(weights) or 1.0
+        # what the question asks about: its words other than names, minus unknown verbs
+        # (a verb the articles never use is most likely a paraphrase, not a new topic)
+        content_idx = [
+            i
+            for i, t in enumerate(query.terms)
+            if not t.entity and (t.known or _pos(t) not in _PARAPHRASED_POS)
+        ]
+        content_total = sum(weights[i] for i in content_idx)
         cues = set(query.cues)
         if query.wants_speech:
             cues.add("speech")
         if _asks_agreement(query) and "count" not in cues:
             cues.add("agreement")
+        required = query.strong_cues & REQUIRED
+        strict_entities = [
+            t.entity for t in query.terms if t.entity and t.known and t.entity not in self._ambient
+        ]
         units: list[_Unit] = []
         for pid in ids:
             row = rows.get(pid)
             if row is None:
                 continue
             own = [_match(t, row) for t in query.terms]
-            options = [((row,), own, 0.0)]
+            options: list[tuple[tuple[_Row, ...], tuple[str, ...], list[float], float]] = [
+                ((row,), (row.text,), own, 0.0)
+            ]
             prev = rows.get(pid - 1)
             nxt = rows.get(pid + 1)
             if prev and prev.article_id == row.article_id:
                 factor = 1.0 if row.anaphoric else (0.85 if prev.paragraph == row.paragraph else 0.7)
-                options.append(((prev, row), self._pair(query, own, prev, factor), _penalty(prev, row)))
+                shown = _fit_context(prev.text, MAX_SNIPPET - len(row.text) - 1, tail=True)
+                if shown:
+                    options.append(
+                        (
+                            (prev, row),
+                            (shown, row.text),
+                            self._pair(query, own, prev, factor),
+                            _penalty(prev, row),
+                        )
+                    )
             if nxt and nxt.article_id == row.article_id:
                 factor = 1.0 if nxt.anaphoric else (0.85 if nxt.paragraph == row.paragraph else 0.7)
-                options.append(((row, nxt), self._pair(query, own, nxt, factor), _penalty(row, nxt)))
-            for unit_rows, matches, penalty in options:
-                if sum(len(r.text) for r in unit_rows) + len(unit_rows) - 1 > MAX_SNIPPET:
-                    continue
-                coverage = sum(w * m for w, m in zip(weights, matches, strict=True)) / total
+                shown = _fit_context(nxt.text, MAX_SNIPPET - len(row.text) - 1, tail=False)
+                if shown:
+                    options.append(
+                        (
+                            (row, nxt),
+                            (row.text, shown),
+                            self._pair(query, own, nxt, factor),
+                            _penalty(row, nxt),
+                        )
+                    )
+            for unit_rows, texts, matches, penalty in options:
+                lemmas: set[str] = set()
                 flags: set[str] = set()
                 for r in unit_rows:
+                    lemmas |= r.lemmas
                     flags |= r.flags
+                # a region the question names must be what the snippet (or its article) is about
+                if any(e not in lemmas and e not in row.article_regions for e in strict_entities):
+                    continue
+                coverage = sum(w * m for w, m in zip(weights, matches, strict=True)) / total
+                content = (
+                    sum(weights[i] * matches[i] for i in content_idx) / content_total
+                    if content_total
+                    else 1.0
+                )
                 bonus = sum(CUE_BONUS[c] for c in cues if c in flags)
-                score = coverage + bonus - penalty
-                units.append(_Unit(unit_rows, score, coverage))
+                if boost and any(r.stems & boost for r in unit_rows):
+                    bonus += PERSON_BONUS
+                satisfied = required <= flags
+                score = coverage + bonus - penalty - (0.0 if satisfied else 1.0)
+                units.append(_Unit(unit_rows, texts, score, coverage, content, satisfied))
         units.sort(key=lambda u: (-u.score, -u.coverage, u.rows[0].id))
         chosen: list[_Unit] = []
         used: set[int] = set()
@@ -611,6 +737,19 @@ class KnowledgeIndex:
         return " ".join(t[0] for t in texts), self._sources[article_id]
 
 
+_ROLE_VERBS = frozenset({"руководить", "возглавлять", "руководство", "управлять"})
+
+
+def _role_head(role: str) -> str:
+    lex = lexicon()
+    for w in words(role):
+        lem = lemma(w)
+        if lem in lex.role_modifiers and lem not in lex.role_heads:
+            continue
+        return lem
+    return ""
+
+
 def _region_focus(row: _Row, token: str) -> float:
     """How much a passage is about a region: facts and names weigh more than a mention."""
     score = 1.0
@@ -626,6 +765,38 @@ def _similar(text: str, region: Region) -> float:
     if entry:
         spellings.extend(entry.adjectives)
     return max(fuzz.WRatio(name, normalize(s)) for s in spellings)
+
+
+_CLAUSE_BREAK = (", ", " — ", " – ", ": ", "; ")
+
+
+def _fit_context(text: str, room: int, tail: bool) -> str | None:
+    """A neighbour sentence shown as context, cut to a clause so the snippet stays short.
+
+    ``tail=True`` keeps the end of the sentence before the hit («…на стенде региона
+    представлены разработки смоленских предприятий.»), ``tail=False`` the start of the next.
+    """
+    if len(text) <= room:
+        return text
+    if room < 40:
+        return None
+    cuts = [
+        i + len(mark) for mark in _CLAUSE_BREAK for i in _find_all(text, mark)
+    ]
+    if tail:
+        options = [text[c:] for c in cuts if len(text) - c + 1 <= room]
+        return "…" + max(options, key=len) if options else None
+    options = [text[: c - len(", ")].rstrip(",;:—– ") for c in cuts if c <= room]
+    return max(options, key=len) + "…" if options else None
+
+
+def _find_all(text: str, mark: str) -> list[int]:
+    found = []
+    start = text.find(mark)
+    while start >= 0:
+        found.append(start)
+        start = text.find(mark, start + 1)
+    return found
 
 
 def _penalty(first: _Row, second: _Row) -> float:
@@ -647,13 +818,19 @@ def _match(term: Term, row: _Row) -> float:
     return 0.0
 
 
+_PARAPHRASED_POS = frozenset(POS_WEIGHT)
+
+
+def _pos(term: Term) -> str:
+    from .normalize import parse
+
+    return str(parse(term.surface).tag.POS)
+
+
 def _term_weight(term: Term) -> float:
     if term.entity:
         return term.weight * 1.2
-    from .normalize import parse
-
-    pos = parse(term.surface).tag.POS
-    return term.weight * POS_WEIGHT.get(str(pos), 1.0)
+    return term.weight * POS_WEIGHT.get(_pos(term), 1.0)
 
 
 @lru_cache(maxsize=1)
@@ -687,7 +864,3 @@ def _query_lemmas(query: Query) -> set[str]:
         result |= t.synonyms
         result |= t.related
     return result
-
-
-def _unused(*_: object) -> None:  # pragma: no cover
-    math.sqrt(0)
