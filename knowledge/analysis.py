@@ -317,6 +317,7 @@ class Term:
     entity: str | None = None
     known: bool = True
     specific: bool = False
+    variants: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -523,6 +524,7 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
                 related=frozenset(related),
                 known=known,
                 specific=specific,
+                variants=prefix_variants(st) if tag.POS in _PARAPHRASED else frozenset(),
             )
         )
     for token in numbers:
@@ -540,6 +542,24 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
         corrections=corrections,
         wants_speech=wants_speech,
     )
+
+
+_PREFIXES = (
+    "за", "по", "при", "на", "вы", "с", "о", "об", "про", "под", "пере", "до", "от", "раз",
+    "рас", "из", "ис", "в", "во", "у", "недо", "пре",
+)  # fmt: skip
+
+
+def prefix_variants(stem_: str) -> frozenset[str]:
+    """Stems differing by a verbal prefix: планир ↔ запланир, участв ↔ поучаств."""
+    if len(stem_) < 4 or not stem_.isalpha():
+        return frozenset()
+    found = {p + stem_ for p in _PREFIXES}
+    for p in _PREFIXES:
+        if stem_.startswith(p) and len(stem_) - len(p) >= 4:
+            found.add(stem_[len(p) :])
+    found.discard(stem_)
+    return frozenset(found)
 
 
 def _idf(n: int, df: int) -> float:

@@ -73,6 +73,10 @@ REQUIRED = frozenset({"count", "date", "time"})
 # are ambient: a snippet need not repeat them.
 AMBIENT_SHARE = 0.75
 PERSON_BONUS = 0.25
+# The second look (_refine) reorders this many leading units.
+REFINE = 12
+MODIFIER_PENALTY = 0.08
+FIGURE_BONUS = 0.15
 # Verbs are paraphrased far more often than nouns; they weigh less.
 POS_WEIGHT = {"VERB": 0.6, "INFN": 0.6, "PRTF": 0.6, "PRTS": 0.6, "GRND": 0.6, "ADVB": 0.5}
 
@@ -499,6 +503,7 @@ class KnowledgeIndex:
                 score = coverage + bonus - penalty - (0.0 if satisfied else 1.0)
                 units.append(_Unit(unit_rows, texts, score, coverage, content, satisfied))
         units.sort(key=lambda u: (-u.score, -u.coverage, u.rows[0].id))
+        units = self._refine(query, units)
         chosen: list[_Unit] = []
         used: set[int] = set()
         for unit in units:
@@ -508,6 +513,63 @@ class KnowledgeIndex:
             used |= ids_in
             chosen.append(unit)
         return chosen
+
+    def _refine(self, query: Query, units: list[_Unit]) -> list[_Unit]:
+        """Second look at the leading units: modifiers the question did not ask for, and
+        for «сколько» questions the figure that counts exactly what was asked."""
+        head = units[:REFINE]
+        if not head:
+            return units
+        wanted = _query_lemmas(query)
+        wanted |= {a for t in query.terms if t.entity for a in _entity_adjectives(t.entity)}
+        nouns = {
+            t.lemma: ({t.lemma} | t.synonyms)
+            for t in query.terms
+            if not t.entity and _pos(t) == "NOUN"
+        }
+        fits: dict[int, float] = {}
+        if "count" in query.cues:
+            fits = self._figure_fits(
+                {r.id for u in head for r in u.rows}, wanted
+            )
+        best_fit = max(fits.values(), default=None)
+        refined = []
+        for unit in head:
+            adjust = 0.0
+            if nouns and _unrequested_modifier(" ".join(unit.texts), nouns, wanted):
+                adjust -= MODIFIER_PENALTY
+            if best_fit is not None:
+                unit_fit = max((fits.get(r.id, -9.0) for r in unit.rows), default=-9.0)
+                if unit_fit >= best_fit:
+                    adjust += FIGURE_BONUS
+            if adjust:
+                unit = _Unit(
+                    unit.rows, unit.texts, unit.score + adjust, unit.coverage, unit.content,
+                    unit.satisfied,
+                )
+            refined.append(unit)
+        refined.sort(key=lambda u: (-u.score, -u.coverage, u.rows[0].id))
+        return refined + units[REFINE:]
+
+    def _figure_fits(self, passage_ids: set[int], wanted: set[str]) -> dict[int, float]:
+        """How exactly the figures in these passages count what the question asks about."""
+        if not passage_ids or not self._has_column("figures", "passage_id"):
+            return {}
+        marks = ",".join("?" * len(passage_ids))
+        fits: dict[int, float] = {}
+        restrictive = _restrictive_adjectives()
+        for pid, display, counts in self._query(
+            f"SELECT passage_id, display, counts FROM figures WHERE passage_id IN ({marks})",
+            list(passage_ids),
+        ):
+            lemmas = {lemma(w) for w in words(f"{display} {counts}")}
+            head = lemma(words(counts)[-1]) if words(counts) else ""
+            if head not in wanted:
+                continue
+            extra = {x for x in lemmas if x in restrictive} - wanted
+            fit = len(lemmas & wanted) - 0.5 * len(extra)
+            fits[pid] = max(fits.get(pid, -9.0), fit)
+        return fits
 
     @staticmethod
     def _pair(query: Query, own: list[float], other: _Row, factor: float) -> list[float]:
@@ -737,6 +799,45 @@ class KnowledgeIndex:
         return " ".join(t[0] for t in texts), self._sources[article_id]
 
 
+_ORDINAL = frozenset(
+    {
+        "следующий", "прошлый", "предыдущий", "первый", "второй", "третий", "последний",
+        "будущий", "очередной", "прежний", "нынешний", "иностранный", "зарубежный",
+        "отечественный", "местный",
+    }
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _restrictive_adjectives() -> frozenset[str]:
+    """Adjectives that narrow what a noun covers: order/time and origin (белорусских)."""
+    adjectives = {a for e in gazetteer().entries.values() for a in e.adjectives}
+    return frozenset(adjectives | _ORDINAL)
+
+
+def _entity_adjectives(token: str) -> frozenset[str]:
+    for key, entry in gazetteer().entries.items():
+        if entity_token(key) == token:
+            return frozenset(entry.adjectives)
+    return frozenset()
+
+
+def _unrequested_modifier(text: str, nouns: dict[str, set[str]], wanted: set[str]) -> bool:
+    """True when a noun the question asks about is narrowed by a modifier it did not ask for:
+    «сколько компаний» vs «200 белорусских компаний», «где прошла выставка» vs «Следующая
+    выставка пройдёт …»."""
+    restrictive = _restrictive_adjectives()
+    tokens = words(text)
+    lemmas = [lemma(w) for w in tokens]
+    for i, lem in enumerate(lemmas):
+        if not any(lem in group for group in nouns.values()):
+            continue
+        for j in range(max(0, i - 2), i):
+            if lemmas[j] in restrictive and lemmas[j] not in wanted:
+                return True
+    return False
+
+
 _ROLE_VERBS = frozenset({"руководить", "возглавлять", "руководство", "управлять"})
 
 
@@ -813,7 +914,7 @@ def _match(term: Term, row: _Row) -> float:
         return 1.0
     if term.synonyms & row.lemmas:
         return 0.85
-    if term.related & row.lemmas:
+    if term.related & row.lemmas or term.variants & row.stems:
         return 0.7
     return 0.0
 
