@@ -80,6 +80,14 @@ _NUMBER = re.compile(
     r"(?<![\d.,])(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:[.,](\d+))?"
     r"(?:\s*(тыс|тысяч[а-я]*|млн|миллион[а-я]*|млрд|миллиард[а-я]*)(?![а-я]))?"
 )
+_ADDRESS = re.compile(
+    r"\b(?:ул\.|улиц[а-я]*|проспект[а-я]*|пр-т|переул[а-я]*|шоссе|бульвар[а-я]*|пл\.)\s*\S",
+    re.IGNORECASE,
+)
+_RELATIVE_DAY = re.compile(
+    r"\b(?:перв|втор|трет|последн|заключительн)[а-я]*\s+д(?:ень|ня|не)\b|\b(?:накануне|вчера|завтра)\b",
+    re.IGNORECASE,
+)
 _TIME = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b|\b\d{1,2}\s+час")
 _SPELLED = {
     "ноль": 0, "один": 1, "два": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7,
@@ -165,16 +173,18 @@ class SentenceFeatures:
     has_speech: bool
     has_time: bool
     has_quote: bool
+    has_address: bool
     anaphoric: bool
 
 
-def _in_compound_prepositions(words: list[str]) -> set[int]:
-    """Positions inside compound prepositions («по итогам», «в рамках», «на полях»).
+def _in_grammar_phrases(words: list[str]) -> set[int]:
+    """Positions inside grammar phrases: compound prepositions («по итогам», «в рамках»,
+    «на полях») and greetings («добрый день»).
 
-    Their nouns (итог, рамка, поле) are grammar here, not topic, on both sides.
+    Their nouns (итог, рамка, поле, день) are grammar here, not topic, on both sides.
     """
     inside: set[int] = set()
-    phrases = lexicon().compound_prepositions
+    phrases = lexicon().grammar_phrases
     for i in range(len(words)):
         for phrase in phrases:
             if tuple(words[i : i + len(phrase)]) == phrase:
@@ -214,7 +224,7 @@ def sentence_features(text: str) -> SentenceFeatures:
     stems = [stem(w) for w in words]
     index_lemmas: list[str] = []
     index_stems: list[str] = []
-    grammar = _in_compound_prepositions(words)
+    grammar = _in_grammar_phrases(words)
     for i, (word, lem, st) in enumerate(zip(words, lemmas, stems, strict=True)):
         if lem in lex.stopwords or word in lex.stopwords or is_function_word(word):
             continue
@@ -233,8 +243,10 @@ def sentence_features(text: str) -> SentenceFeatures:
     has_number = any(
         w.isdigit() and not _is_date_number(words, lemmas, i) for i, w in enumerate(words)
     )
-    has_date = any(lem in _MONTHS for lem in lemmas) or any(
-        w.isdigit() and len(w) == 4 and w.startswith("20") for w in words
+    has_date = (
+        any(lem in _MONTHS for lem in lemmas)
+        or any(w.isdigit() and len(w) == 4 and w.startswith("20") for w in words)
+        or bool(_RELATIVE_DAY.search(text))
     )
     has_person = any(lem in lex.role_heads for lem in lemmas) or _has_name(pairs)
     has_place = bool(entities)
@@ -256,6 +268,7 @@ def sentence_features(text: str) -> SentenceFeatures:
         has_speech=has_speech,
         has_time=bool(_TIME.search(text)),
         has_quote=any(q in text for q in "«\"“„"),
+        has_address=bool(_ADDRESS.search(text)),
         anaphoric=anaphoric,
     )
 
@@ -318,6 +331,7 @@ class Term:
     known: bool = True
     specific: bool = False
     variants: frozenset[str] = frozenset()
+    alternatives: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,6 +361,7 @@ class Query:
                 lemmas.append(term.entity)
                 continue
             lemmas.append(term.lemma)
+            lemmas.extend(term.alternatives)
             lemmas.extend(term.synonyms)
             lemmas.extend(term.related)
             stems.append(term.stem)
@@ -476,7 +491,7 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
             )
         )
     seen: set[str] = set()
-    grammar = _in_compound_prepositions(words)
+    grammar = _in_grammar_phrases(words)
     for i, (word, lem, st) in enumerate(zip(words, lemmas, stems, strict=True)):
         if i in grammar:
             continue
@@ -493,10 +508,13 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
         if len(word) == 1:
             continue
         seen.add(lem)
+        alternatives = _alternative_lemmas(word) - {lem}
         expansions = lex.abbreviations.get(lem, ())
         synonyms = set(lex.synonyms.get(lem, frozenset())) | set(expansions)
         related = set(lex.related.get(lem, frozenset()))
         df = max(vocab.lemma_df(lem), vocab.stem_df(st))
+        if not df and alternatives:
+            df = max(vocab.lemma_df(a) for a in alternatives)
         present = [vocab.lemma_df(s) for s in synonyms | related]
         present = [d for d in present if d > 0]
         tag = parse(word).tag
@@ -525,6 +543,7 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
                 known=known,
                 specific=specific,
                 variants=prefix_variants(st) if tag.POS in _PARAPHRASED else frozenset(),
+                alternatives=frozenset(alternatives),
             )
         )
     for token in numbers:
@@ -541,6 +560,19 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
         unknown_entities=tuple(unknown_entities),
         corrections=corrections,
         wants_speech=wants_speech,
+    )
+
+
+def _alternative_lemmas(word: str) -> frozenset[str]:
+    """Other plausible dictionary forms of an ambiguous word: «банки» → банк, банка."""
+    from .normalize import morph
+
+    parses = morph().parse(word)
+    top = parses[0].score if parses else 0.0
+    return frozenset(
+        str(p.normal_form).replace("ё", "е")
+        for p in parses[:4]
+        if p.score >= max(0.1, top / 4) and p.tag.POS in ("NOUN", "VERB", "INFN", "ADJF")
     )
 
 

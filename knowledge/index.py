@@ -46,7 +46,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class BuildError(RuntimeError):
@@ -109,6 +109,7 @@ def _article_rows(
                     "has_speech": int(feats.has_speech),
                     "has_time": int(feats.has_time),
                     "has_quote": int(feats.has_quote),
+                    "has_address": int(feats.has_address),
                     "anaphoric": int(feats.anaphoric),
                 }
             )
@@ -212,6 +213,7 @@ def _link_people(
         if person not in by_article_role.setdefault(key, []):
             by_article_role[key].append(person)
     last: dict[str, dict[str, Any]] = {}  # article → the person mentioned last
+    group: dict[str, list[dict[str, Any]]] = {}  # article → the last people named together
     for row in passages:
         lemmas = row["lemmas"].split()
         stems = row["stems"].split()
@@ -225,11 +227,17 @@ def _link_people(
             candidates = by_article_role.get((row["article_id"], lem), [])
             if len({p["name"] for p in candidates}) == 1 and candidates[0]["name"] not in named:
                 linked.append(candidates[0])
-        if not linked and row["article_id"] in last and _has_personal_pronoun(row["text"]):
+        article = row["article_id"]
+        if not linked and article in last and _has_personal_pronoun(row["text"]):
             # «…, — отметил он.», «По его словам, …»: the person spoken of just before
-            linked.append(last[row["article_id"]])
+            linked.append(last[article])
+        if not linked and article in group and _mentions_sides(row["text"]):
+            # «стороны определили …»: the people who just met
+            linked.extend(group[article])
         if linked:
-            last[row["article_id"]] = linked[-1]
+            last[article] = linked[-1]
+        if len(linked) >= 2:
+            group[article] = list(linked)
         extra_l: list[str] = []
         extra_s: list[str] = []
         for person in linked:
@@ -249,6 +257,10 @@ def _link_people(
 
 
 _PRONOUNS = frozenset({"он", "его", "ему", "им", "нем", "него", "она", "ее", "ей", "нее", "ней"})
+
+
+def _mentions_sides(text: str) -> bool:
+    return any(w in ("стороны", "сторонам", "сторонами") for w in words(text))
 
 
 def _has_personal_pronoun(text: str) -> bool:

@@ -66,7 +66,7 @@ class Lexicon:
     categories: dict[str, str]
     measures: frozenset[str]
     frame_words: frozenset[str] = field(default=frozenset())
-    compound_prepositions: tuple[tuple[str, ...], ...] = ()
+    grammar_phrases: tuple[tuple[str, ...], ...] = ()
     vocabulary: frozenset[str] = field(default=frozenset())
 
 
@@ -123,8 +123,8 @@ def lexicon() -> Lexicon:
         categories=dict(figures["categories"]),
         measures=frozenset(lemma(w) for w in figures["measures"]),
         frame_words=frozenset(lemma(w) for w in raw.get("frame_words", [])),
-        compound_prepositions=tuple(
-            sorted({tuple(words(p)) for p in raw.get("compound_prepositions", [])}, key=len,
+        grammar_phrases=tuple(
+            sorted({tuple(words(p)) for p in raw.get("grammar_phrases", [])}, key=len,
                    reverse=True)
         ),
         vocabulary=frozenset(vocabulary),

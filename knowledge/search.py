@@ -65,10 +65,11 @@ CUE_BONUS = {
     "place": 0.08,
     "speech": 0.1,
     "name": 0.08,
+    "address": 0.2,
     "agreement": 0.3,
 }
 # A strong cue (сколько, когда, во сколько) needs that kind of value in the answer at all.
-REQUIRED = frozenset({"count", "date", "time"})
+REQUIRED = frozenset({"count", "date", "time", "address"})
 # Entities mentioned in at least this share of articles (the host city, the two countries)
 # are ambient: a snippet need not repeat them.
 AMBIENT_SHARE = 0.75
@@ -285,6 +286,10 @@ class KnowledgeIndex:
                 unknown_terms=tuple(t.surface for t in unknown),
                 topics=topics,
             )
+        counted = [t for t in query.terms if not t.entity and not _is_number(t.lemma)]
+        if "count" in query.strong_cues and not counted:
+            # «сколько лет Крутому?», «сколько будет 17*23»: nothing the articles count
+            return Answer(question, False, decline_reason="no_value", topics=topics)
         people_asked = self._people_for_roles(query)
         if people_asked is not None and not people_asked:
             return Answer(question, False, decline_reason="no_person", topics=topics)
@@ -389,15 +394,15 @@ class KnowledgeIndex:
         result: dict[int, _Row] = {}
         for r in self._query(
             "SELECT id, article_id, seq, paragraph, text, lemmas, stems, has_number, has_date,"
-            " has_person, has_place, has_speech, has_time, has_quote, anaphoric"
+            " has_person, has_place, has_speech, has_time, has_quote, has_address, anaphoric"
             f" FROM passages WHERE id IN ({marks})",
             ids,
         ):
             flags = {
                 name
                 for name, on in zip(
-                    ("count", "date", "person", "place", "speech", "time", "name"),
-                    r[7:14],
+                    ("count", "date", "person", "place", "speech", "time", "name", "address"),
+                    r[7:15],
                     strict=True,
                 )
                 if on
@@ -413,7 +418,7 @@ class KnowledgeIndex:
                 frozenset(r[5].split()),
                 frozenset(r[6].split()),
                 frozenset(flags),
-                bool(r[14]),
+                bool(r[15]),
                 self._article_regions.get(r[1], frozenset()),
             )
         return result
@@ -907,12 +912,21 @@ def _penalty(first: _Row, second: _Row) -> float:
     return 0.04
 
 
+def _is_number(token: str) -> bool:
+    return token[:1] == "n" and token[1:2].isdigit()
+
+
 def _match(term: Term, row: _Row) -> float:
     if term.entity:
         return 1.0 if term.entity in row.lemmas else 0.0
     if term.lemma in row.lemmas or term.stem in row.stems:
         return 1.0
+    if term.alternatives & row.lemmas:
+        return 0.95
     if term.synonyms & row.lemmas:
+        return 0.85
+    if "agreement" in row.flags and term.lemma in _agreement_vocabulary():
+        # the passage reports an agreement, whatever words it uses («стороны определили…»)
         return 0.85
     if term.related & row.lemmas or term.variants & row.stems:
         return 0.7
