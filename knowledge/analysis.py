@@ -47,6 +47,8 @@ _MONTHS = frozenset(
 _ANAPHORA = frozenset(
     {"это", "этот", "он", "она", "оно", "они", "там", "такой", "данный", "тот", "его", "их", "ее"}
 )
+UNKNOWN_NOUN_WEIGHT = 1.5
+_ACCORDING = re.compile(r"\bпо (?:его |ее |их |)(?:словам|мнению|данным|оценке|информации)\b")
 _PROPER = ("Name", "Surn", "Patr", "Geox", "Orgn", "Trad")
 _PARAPHRASED = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND", "ADVB", "PRED", "COMP"})
 # Function words carry no topic, whatever the stop list forgot.
@@ -102,6 +104,12 @@ _SCALE = {"тысяча": 1_000, "тыс": 1_000, "миллион": 1_000_000, "
           "миллиард": 1_000_000_000, "млрд": 1_000_000_000}  # fmt: skip
 
 
+_MONTH_PREFIXES = (
+    "январ", "феврал", "март", "апрел", "мая", "май", "июн", "июл", "август", "сентябр",
+    "октябр", "ноябр", "декабр", "год",
+)  # fmt: skip
+
+
 def number_tokens(text: str) -> list[str]:
     """Canonical tokens for the numbers in ``text``: «14 тыс.», «14 000», «14000» → ``n14000``.
 
@@ -111,6 +119,9 @@ def number_tokens(text: str) -> list[str]:
     low = normalize(text)
     tokens = []
     for m in _NUMBER.finditer(low):
+        follower = low[m.end() : m.end() + 12].lstrip()
+        if follower.startswith(_MONTH_PREFIXES) and not m.group(3):
+            continue  # «30 сентября» is a date, not a quantity of 30
         whole = int(m.group(1).replace(" ", "").replace("\u00a0", ""))
         frac = m.group(2)
         value = float(f"{whole}.{frac}") if frac else float(whole)
@@ -253,7 +264,7 @@ def sentence_features(text: str) -> SentenceFeatures:
     has_speech = (
         any(lem in _SPEECH for lem in lemmas)
         and ("что" in words or any(q in text for q in "«\"“"))
-    ) or text.rstrip().endswith(":")
+    ) or text.rstrip().endswith(":") or bool(_ACCORDING.search(normalize(text)))
     # «Это предприятие…», «По его словам…», «Среди них…», «Там будут…»: the sentence leans
     # on the one before it
     anaphoric = any(lem in _ANAPHORA for lem in lemmas[:3])
@@ -444,7 +455,9 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
     stems = [stem(w) for w in words]
     cues, cue_positions = _find_cues(lemmas)
     numbers = number_tokens(" ".join(words))
-    wants_speech = any(lem in _SPEECH for lem in lemmas)
+    wants_speech = any(lem in _SPEECH for lem in lemmas) or bool(
+        _ACCORDING.search(normalize(text))
+    )
     spans = gazetteer().find(lemmas, stems)
     terms: list[Term] = []
     covered: set[int] = set()
@@ -526,7 +539,8 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
             # verbs and adverbs are paraphrased all the time; an unknown one says little
             weight = 1.0
         else:
-            weight = max_weight
+            # a thing the articles never name (погода, парковка): the question is elsewhere
+            weight = UNKNOWN_NOUN_WEIGHT * max_weight
         known = df > 0 or bool(present)
         latin = word.isascii() and word.isalpha()
         specific = not word.isdigit() and (

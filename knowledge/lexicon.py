@@ -82,21 +82,28 @@ def lexicon() -> Lexicon:
         for cue, phrases in raw["question_cues"][strength].items():
             for phrase in phrases:
                 cues[_lemmas(phrase)] = (cue, strength == "strong")
+    try:
+        thesaurus = _load("thesaurus.json")
+    except FileNotFoundError:  # pragma: no cover - the file ships with the package
+        thesaurus = {"groups": [], "related": {}}
+    groups = [*raw["synonyms"], *thesaurus["groups"]]
     synonyms: dict[str, set[str]] = {}
-    for group in raw["synonyms"]:
+    for group in groups:
         lemmas = {lemma(w) for w in group for w in words(w)}
         for item in lemmas:
             synonyms.setdefault(item, set()).update(lemmas - {item})
-    related = {
-        lemma(k): frozenset(lemma(x) for x in v if x) for k, v in raw["related"].items()
-    }
+    related_raw: dict[str, set[str]] = {}
+    for source in (raw["related"], thesaurus["related"]):
+        for k, v in source.items():
+            related_raw.setdefault(lemma(k), set()).update(lemma(x) for x in v if x)
+    related = {k: frozenset(v) for k, v in related_raw.items()}
     abbreviations = {lemma(k): _lemmas(v) for k, v in raw["abbreviations"].items()}
     abbreviations.update({k: _lemmas(v) for k, v in raw["abbreviations"].items()})
     roles = raw["roles"]
     agreements = raw["agreements"]
     figures = raw["figures"]
     vocabulary = set(stop)
-    for group in raw["synonyms"]:
+    for group in groups:
         vocabulary.update(lemma(w) for w in group)
     vocabulary.update(related)
     vocabulary.update(abbreviations)

@@ -74,6 +74,7 @@ REQUIRED = frozenset({"count", "date", "time", "address"})
 # are ambient: a snippet need not repeat them.
 AMBIENT_SHARE = 0.75
 PERSON_BONUS = 0.25
+ROLE_BONUS = 0.15
 # The second look (_refine) reorders this many leading units.
 REFINE = 12
 MODIFIER_PENALTY = 0.08
@@ -164,6 +165,12 @@ class KnowledgeIndex:
             persons=persons,
         )
         self._surfaces: dict[str, list[str]] | None = None
+        # passages where a person's role is stated: the answer to «кто такой X?»
+        self._role_passages: dict[str, set[int]] = {}
+        if self._has_column("people", "passage_id"):
+            for name, pid in self._conn.execute("SELECT name, passage_id FROM people"):
+                if pid is not None:
+                    self._role_passages.setdefault(person_token(name), set()).add(pid)
         self._agreement_passages = frozenset(
             r[0]
             for r in self._conn.execute(
@@ -332,6 +339,9 @@ class KnowledgeIndex:
             topics=topics,
         )
 
+    def _people_by_stem(self, stems: frozenset[str]) -> list[str]:
+        return [p.name for p in self.people() if words(p.name) and stem(words(p.name)[-1]) in stems]
+
     def _people_for_roles(self, query: Query) -> tuple[Person, ...] | None:
         """For «кто губернатор X?»: the people of that role (and region), or ``None``.
 
@@ -451,6 +461,13 @@ class KnowledgeIndex:
         strict_entities = [
             t.entity for t in query.terms if t.entity and t.known and t.entity not in self._ambient
         ]
+        role_ids: set[int] = set()
+        if "person" in cues:
+            for t in query.terms:
+                if t.entity and t.entity in self._role_passages:
+                    role_ids |= self._role_passages[t.entity]
+            for p in self._people_by_stem(boost):
+                role_ids |= self._role_passages.get(person_token(p), set())
         units: list[_Unit] = []
         for pid in ids:
             row = rows.get(pid)
@@ -504,6 +521,8 @@ class KnowledgeIndex:
                 bonus = sum(CUE_BONUS[c] for c in cues if c in flags)
                 if boost and any(r.stems & boost for r in unit_rows):
                     bonus += PERSON_BONUS
+                if role_ids and any(r.id in role_ids for r in unit_rows):
+                    bonus += ROLE_BONUS
                 satisfied = required <= flags
                 score = coverage + bonus - penalty - (0.0 if satisfied else 1.0)
                 units.append(_Unit(unit_rows, texts, score, coverage, content, satisfied))
@@ -906,7 +925,8 @@ def _find_all(text: str, mark: str) -> list[int]:
 
 
 def _penalty(first: _Row, second: _Row) -> float:
-    """Two sentences cost a little more than one, unless the second leans on the first."""
+    """Two sentences cost a little more than one, unless the second leans on the first
+    (then showing both is better than showing either)."""
     if second.anaphoric or first.text.rstrip().endswith(":"):
         return 0.0
     return 0.04
