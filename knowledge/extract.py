@@ -1,4 +1,4 @@
-"""Automatic fact extraction: agreements, people and key figures.
+"""Automatic fact extraction: people and key figures (agreements: ``agreements.py``).
 
 Rules are linguistic, not per article: a signing verb in the past (``подписали``,
 ``договорились``, ``были подписаны``) with an agreement noun makes an agreement, unless the
@@ -17,12 +17,10 @@ from .lexicon import gazetteer, lexicon
 from .normalize import lemma, normalize, parse, stem
 
 __all__ = [
-    "RawAgreement",
     "RawFigure",
     "RawPerson",
     "Tok",
     "article_regions",
-    "extract_agreements",
     "extract_figures",
     "extract_people",
     "tokenize",
@@ -200,7 +198,7 @@ def _role_before(toks: list[Tok], name_start: int) -> tuple[int, int] | None:
     start = None
     for j in range(name_start - 1, max(-1, name_start - 14), -1):
         tok = toks[j]
-        if tok.text in ".;:!?" or tok.text in _QUOTE_CLOSE or tok.text == "—":
+        if tok.text in ".;:!?" or tok.text == "—":
             break
         if tok.is_word and (tok.lemma in heads or tok.norm in heads):
             start = j
@@ -342,264 +340,6 @@ def extract_people(sentences: list[str], regions: Counter[str]) -> list[RawPerso
             people.append(RawPerson(name, role, org, region, sentence))
             i += size
     return people
-
-
-# --------------------------------------------------------------------------- agreements
-
-
-@dataclass(frozen=True, slots=True)
-class RawAgreement:
-    """An agreement found in a sentence."""
-
-    kind: str
-    parties: tuple[str, ...]
-    subject: str
-    sentence: str
-    regions: tuple[str, ...]
-
-
-_CLAUSE_SPLIT = re.compile(r",\s+а\s+|;\s+|\.\s+")
-
-
-def _clauses(sentence: str) -> list[tuple[int, int]]:
-    bounds = [0]
-    for m in _CLAUSE_SPLIT.finditer(sentence):
-        bounds.append(m.start())
-        bounds.append(m.end())
-    bounds.append(len(sentence))
-    return [(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)]
-
-
-def _kind_spans(toks: list[Tok]) -> list[tuple[int, int, str]]:
-    kinds = lexicon().agreement_kinds
-    lemmas: list[str] = []
-    owners: list[int] = []
-    for i, t in enumerate(toks):
-        if t.is_word:
-            for part in t.norm.split("-"):
-                lemmas.append(lemma(part))
-                owners.append(i)
-    found = []
-    k = 0
-    while k < len(lemmas):
-        for seq, display in sorted(kinds, key=lambda kv: -len(kv[0])):
-            if tuple(lemmas[k : k + len(seq)]) == seq:
-                found.append((owners[k], owners[k + len(seq) - 1] + 1, display))
-                k += len(seq)
-                break
-        else:
-            k += 1
-    # merge spans owned by one hyphenated token (план-график)
-    merged: list[tuple[int, int, str]] = []
-    for span in found:
-        if merged and merged[-1][0] == span[0]:
-            continue
-        merged.append(span)
-    return merged
-
-
-def _signing(toks: list[Tok]) -> list[int]:
-    """Indexes of signing verbs reported as done (past tense, not attributive)."""
-    verbs = lexicon().signing_verbs
-    result = []
-    for i, tok in enumerate(toks):
-        if not tok.is_word or tok.lemma not in verbs:
-            continue
-        tag = parse(tok.norm).tag
-        if ("VERB" in tag and "past" in tag) or "PRTS" in tag:
-            result.append(i)
-    return result
-
-
-def _planned(toks: list[Tok], upto: int) -> bool:
-    lex = lexicon()
-    for tok in toks[:upto]:
-        if tok.lemma in lex.planned_words or tok.lemma in lex.background_words:
-            return True
-        if tok.norm in ("будут", "будет") :
-            return True
-    return False
-
-
-def _parties(sentence: str, toks: list[Tok], start: int, end: int) -> list[str]:
-    """Organisations in quotes, people and regions that act in a clause."""
-    parties: list[str] = []
-    inside_roles: list[tuple[int, int]] = []
-    i = start
-    entries = gazetteer().entries
-    while i < end:
-        tok = toks[i]
-        if tok.text in _QUOTE_OPEN or tok.text == '"':
-            j = i + 1
-            while j < end and not (toks[j].text in _QUOTE_CLOSE or toks[j].text == '"'):
-                j += 1
-            if j < end and j > i + 1:
-                name = sentence[toks[i + 1].start : toks[j - 1].end]
-                prefix = ""
-                if i > 0 and toks[i - 1].text in ("ОАО", "ООО", "ЗАО", "АО", "ПАО", "СООО"):
-                    prefix = toks[i - 1].text + " "
-                parties.append(f"{prefix}«{name}»")
-            i = j + 1
-            continue
-        if _is_name_word(tok):
-            role = _role_before(toks, i)
-            size = _name_at(toks, i, after_role=role is not None)
-            if size:
-                if role:
-                    _, case = _role_text(sentence, toks, *role)
-                    inside_roles.append(role)
-                else:
-                    case = _case_of(tok.text, ("Name",))
-                parties.append(_normal_name(toks[i : i + size], case))
-                i += size
-                continue
-        i += 1
-    for s, e, key in _region_spans(toks[start:end]):
-        entry = entries[key]
-        if entry.kind == "country":
-            continue
-        # a region is a party when it acts («Гродненская область подписала»), not a place
-        if s > 0 and toks[start + s - 1].lemma in ("в", "на", "по"):
-            continue
-        # «с председателем Витебского облисполкома Субботиным»: part of a person's role
-        if any(r0 <= start + s < r1 for r0, r1 in inside_roles):
-            continue
-        parties.append(entry.name)
-    return list(dict.fromkeys(parties))
-
-
-def _subject(sentence: str, toks: list[Tok], after: int, end: int) -> str:
-    """What the agreement is about: the rest of the clause after the kind noun."""
-    k = after
-    # skip «с председателем … Субботиным» and «между X и Y» to the topic preposition
-    while k < end and toks[k].lemma not in ("о", "об", "по", "на", "о", "в") :
-        if toks[k].text in ",;":
-            break
-        k += 1
-    if k >= end or toks[k].text in ",;":
-        k = after
-    if k >= end:
-        return ""
-    text = sentence[toks[k].start : toks[end - 1].end].strip(" ,.;")
-    return text
-
-
-def extract_agreements(sentences: list[str]) -> list[RawAgreement]:
-    """Agreements signed or agreed at the exhibition, from the sentences of one article."""
-    found: list[RawAgreement] = []
-    lex = lexicon()
-    for idx, sentence in enumerate(sentences):
-        toks_all = tokenize(sentence)
-        for c_start, c_end in _clauses(sentence):
-            toks = [t for t in toks_all if c_start <= t.start < c_end]
-            if not toks:
-                continue
-            verbs = _signing(toks)
-            kinds = _kind_spans(toks)
-            sides = any(t.lemma == "сторона" for t in toks) and any(
-                "VERB" in parse(t.norm).tag and "past" in parse(t.norm).tag for t in toks
-            )
-            reached = any(t.lemma == "договоренность" for t in toks) and any(
-                t.lemma in ("стать", "достичь", "достигнуть", "прийти", "появиться")
-                for t in toks
-            )
-            if not verbs and not sides and not reached:
-                continue
-            anchor = verbs[0] if verbs else 0
-            if _planned(toks, anchor + 1) or _background(toks):
-                continue
-            regions = tuple(dict.fromkeys(k for _, _, k in _region_spans(toks)))
-            if verbs:
-                verb = toks[anchor]
-                after_kinds = [k for k in kinds if k[0] > anchor]
-                before_kinds = [k for k in kinds if k[1] <= anchor]
-                if verb.lemma in ("договориться", "условиться") and not kinds:
-                    subject = _subject(sentence, toks, anchor + 1, len(toks))
-                    found.append(
-                        RawAgreement(
-                            "договорённость",
-                            tuple(_parties(sentence, toks, 0, anchor)),
-                            subject,
-                            sentence,
-                            regions,
-                        )
-                    )
-                    continue
-                chosen = _specific(after_kinds or before_kinds, toks)
-                if not chosen:
-                    continue
-                parties = _parties(sentence, toks, 0, anchor)
-                for k_start, k_end, display in chosen:
-                    if k_start > anchor:
-                        # parties named after the kind: «соглашение с председателем … Субботиным»
-                        more = _parties(sentence, toks, k_end, len(toks))
-                        sub_end = len(toks)
-                        nxt = [c for c in chosen if c[0] > k_start]
-                        if nxt:
-                            sub_end = nxt[0][0]
-                        subject = _subject(sentence, toks, k_end, sub_end)
-                        all_parties = list(dict.fromkeys(parties + _people_only(more)))
-                    else:
-                        subject = _subject(sentence, toks, anchor + 1, len(toks))
-                        all_parties = parties
-                    if verb.lemma == "договориться" and display == "совместное предприятие":
-                        subject = _subject(sentence, toks, k_end, len(toks))
-                    found.append(
-                        RawAgreement(display, tuple(all_parties), subject, sentence, regions)
-                    )
-            else:
-                # «стороны определили …» / «стал ряд договорённостей. Среди них …»
-                subject = ""
-                if reached and idx + 1 < len(sentences):
-                    nxt_sentence = sentences[idx + 1]
-                    if normalize(nxt_sentence).startswith(("среди них", "в их числе", "в том числе")):
-                        subject = nxt_sentence.split(" ", 2)[-1].strip(" .")
-                if sides:
-                    verb_i = next(
-                        i
-                        for i, t in enumerate(toks)
-                        if "VERB" in parse(t.norm).tag and "past" in parse(t.norm).tag
-                    )
-                    subject = sentence[toks[verb_i].start :].strip(" .")
-                if not subject:
-                    continue
-                parties = []
-                for back in sentences[max(0, idx - 2) : idx]:
-                    back_toks = tokenize(back)
-                    parties.extend(_parties(back, back_toks, 0, len(back_toks)))
-                found.append(
-                    RawAgreement(
-                        "договорённости",
-                        tuple(_people_only(parties)),
-                        subject,
-                        sentence,
-                        regions,
-                    )
-                )
-    del lex
-    return found
-
-
-def _people_only(parties: list[str]) -> list[str]:
-    return [p for p in parties if not p.startswith("«")]
-
-
-def _background(toks: list[Tok]) -> bool:
-    """«Реализуются 32 соглашения»: a count of agreements is statistics, not a signing."""
-    for i, tok in enumerate(toks[:-1]):
-        if tok.text.isdigit() and toks[i + 1].lemma in ("соглашение", "договор", "контракт"):
-            return True
-    return False
-
-
-def _specific(kinds: list[tuple[int, int, str]], toks: list[Tok]) -> list[tuple[int, int, str]]:
-    """Drop a generic plural («подписаны соглашения, среди которых план-график …»)."""
-    if len(kinds) <= 1:
-        return kinds
-    generic = ("соглашение", "договор", "документ", "договорённости")
-    if kinds[0][2] in generic and any(k[2] not in generic for k in kinds[1:]):
-        return [k for k in kinds if k[2] not in generic]
-    return kinds
 
 
 # --------------------------------------------------------------------------- figures
@@ -794,7 +534,11 @@ def _measure_before(before: str, lex: object) -> str | None:
 
 
 def _measure_after(rest: str, before: str, lex: object) -> str:
+    """«64 % экспорта мясомолочной продукции» names what the share is of; «рост на 14,7% к
+    уровню прошлого года» does not, so the measure is looked up before the number."""
     words = re.findall(r"[А-Яа-яЁё]+", rest)[:3]
-    if words:
+    if words and _has_grammeme(words[0].lower(), "gent") and "PREP" not in parse(
+        words[0].lower()
+    ).tag:
         return " ".join(w.lower() for w in words[:3])
     return _measure_before(before, lex) or "доля"

@@ -23,12 +23,8 @@ from typing import Any
 import sqlite_utils
 
 from .analysis import entity_token, person_token, sentence_features
-from .extract import (
-    article_regions,
-    extract_agreements,
-    extract_figures,
-    extract_people,
-)
+from .agreements import extract_agreements
+from .extract import article_regions, extract_figures, extract_people
 from .lexicon import gazetteer
 from .models import BuildReport, SkippedFile
 from .normalize import lemma, normalize, stem, words

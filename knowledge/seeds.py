@@ -94,7 +94,7 @@ def _find_agency(text: str) -> str | None:
             return found
     for pattern in (
         r"(?:корр\.|корреспондент[а-я]*|редакция сайта|передает|передаёт|сообщает|"
-        r"сообщили|по данным|по информации|пишет|агентству?)\s+([^\n,.;:]{2,40})",
+        r"сообщили|по данным|по информации|пишет|агентству?)\s+([^\n,;:]{2,40})",
     ):
         for match in re.finditer(pattern, text, flags=re.IGNORECASE):
             found = _known_agency(match.group(1), agencies)
