@@ -1,0 +1,275 @@
+"""The live index behind a running bot: one reference, reloaded atomically.
+
+Telegram-free on purpose (the bot, the console chat and the tests share it).  A reload builds
+the new index off the event loop, validates it, then swaps a single reference; readers that
+already hold the old index keep a working connection until it is closed a little later.  A
+failed build leaves the old index serving and says why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import (
+    BuildError,
+    BuildReport,
+    IndexInfo,
+    IndexUnavailable,
+    KnowledgeIndex,
+    SkippedFile,
+    load_index,
+)
+from .index import build_index
+from .reply import EXAMPLE_QUESTIONS
+from .seeds import Article, load_article, read_seeds
+
+__all__ = [
+    "InvalidSeed",
+    "KnowledgeService",
+    "ReloadBusy",
+    "ReloadFailed",
+    "ReloadResult",
+    "UploadResult",
+]
+
+logger = logging.getLogger(__name__)
+
+UPLOAD_PREFIX = "upload"
+
+
+class ReloadBusy(RuntimeError):
+    """Another reload (or upload) is in progress; try again when it is done."""
+
+
+class ReloadFailed(RuntimeError):
+    """The new index could not be built or did not validate; the old one still serves."""
+
+    def __init__(self, reason: str, skipped: tuple[SkippedFile, ...] = ()) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.skipped = skipped
+
+
+class InvalidSeed(ValueError):
+    """An uploaded file is not a usable article; nothing was saved."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadResult:
+    """What a reload changed: counts before and after, skipped files, build time."""
+
+    old: IndexInfo
+    new: IndexInfo
+    skipped: tuple[SkippedFile, ...]
+    elapsed_ms: float
+
+
+@dataclass(frozen=True, slots=True)
+class UploadResult:
+    """An uploaded article saved into the seeds directory, and the reload that followed."""
+
+    saved_as: str
+    title: str
+    reload: ReloadResult
+
+
+class KnowledgeService:
+    """Holds the current :class:`KnowledgeIndex` and replaces it on reload.
+
+    ``index`` is read on every question; the swap is one attribute assignment, so readers see
+    either the old or the new index, never a half-built one.  Replaced indexes are closed after
+    ``close_delay`` seconds, so a search already running in a thread finishes undisturbed.
+    """
+
+    def __init__(
+        self,
+        index: KnowledgeIndex,
+        seeds_dir: Path,
+        index_path: Path,
+        *,
+        close_delay: float = 30.0,
+    ) -> None:
+        self._index = index
+        self.seeds_dir = seeds_dir
+        self.index_path = index_path
+        self.close_delay = close_delay
+        self._lock = asyncio.Lock()
+        self._retired: dict[KnowledgeIndex, asyncio.TimerHandle | None] = {}
+
+    @classmethod
+    def open(
+        cls, seeds_dir: Path, index_path: Path, *, close_delay: float = 30.0
+    ) -> tuple[KnowledgeService, BuildReport | None]:
+        """Open (building first if missing or stale) the index for ``seeds_dir``.
+
+        :raises BuildError: when there is no index and none can be built.
+        """
+        index, report = load_index(seeds_dir, index_path)
+        return cls(index, seeds_dir, index_path, close_delay=close_delay), report
+
+    @property
+    def index(self) -> KnowledgeIndex:
+        """The index to answer from right now (do not keep it across awaits)."""
+        return self._index
+
+    @property
+    def busy(self) -> bool:
+        """True while a reload or an upload is running."""
+        return self._lock.locked()
+
+    async def reload(self) -> ReloadResult:
+        """Rebuild the index from the seeds directory and swap it in.
+
+        :raises ReloadBusy: when another reload is running.
+        :raises ReloadFailed: when the build or the validation fails (the old index stays).
+        """
+        if self._lock.locked():
+            raise ReloadBusy
+        async with self._lock:
+            return await self._reload()
+
+    async def add_seed(self, data: bytes) -> UploadResult:
+        """Validate an uploaded article, save it under a generated name and reload.
+
+        The sender's file name is never used: the article is stored as
+        ``upload-<UTC time>-<random>.txt`` inside the seeds directory.
+
+        :raises ReloadBusy: when another reload is running.
+        :raises InvalidSeed: when the bytes are not a usable, new article (nothing is saved).
+        :raises ReloadFailed: when the reload fails (the saved file is removed again).
+        """
+        if self._lock.locked():
+            raise ReloadBusy
+        async with self._lock:
+            name = _upload_name()
+            article = await asyncio.to_thread(self._check_upload, name, data)
+            path = self._seed_path(name)
+            await asyncio.to_thread(_write_atomically, path, data)
+            try:
+                result = await self._reload()
+            except ReloadFailed:
+                path.unlink(missing_ok=True)
+                raise
+            logger.info("seed uploaded as %s (%d bytes)", name, len(data))
+            return UploadResult(name, article.title, result)
+
+    def close(self) -> None:
+        """Close the current index and every replaced one still waiting to be closed."""
+        for old, handle in list(self._retired.items()):
+            if handle is not None:
+                handle.cancel()
+            self._close_retired(old)
+        self._index.close()
+
+    # ------------------------------------------------------------------ internals
+
+    async def _reload(self) -> ReloadResult:
+        old = self._index
+        old_info = old.info
+        started = time.perf_counter()
+        try:
+            new, report = await asyncio.to_thread(self._build_and_open)
+        except BuildError as exc:
+            logger.warning("reload failed, keeping the old index: %s", exc)
+            raise ReloadFailed(str(exc), exc.skipped) from exc
+        except (IndexUnavailable, OSError) as exc:
+            logger.warning("reload failed, keeping the old index: %s", exc)
+            raise ReloadFailed(str(exc)) from exc
+        elapsed = (time.perf_counter() - started) * 1000
+        self._index = new
+        self._retire(old)
+        new_info = new.info
+        logger.info(
+            "index reloaded: %d→%d articles, %d→%d passages, %d skipped, %.0f ms",
+            old_info.articles,
+            new_info.articles,
+            old_info.passages,
+            new_info.passages,
+            len(report.skipped),
+            elapsed,
+        )
+        return ReloadResult(old_info, new_info, report.skipped, round(elapsed, 1))
+
+    def _build_and_open(self) -> tuple[KnowledgeIndex, BuildReport]:
+        """Build into a staging file, validate it, then move it over the live index file."""
+        staging = self.index_path.with_name(f".{self.index_path.name}.staging")
+        try:
+            report = build_index(self.seeds_dir, staging)
+            _validate(staging)
+            os.replace(staging, self.index_path)
+        finally:
+            staging.unlink(missing_ok=True)
+        return KnowledgeIndex.open(self.index_path), report
+
+    def _check_upload(self, name: str, data: bytes) -> Article:
+        result = load_article(name, data)
+        if isinstance(result, SkippedFile):
+            raise InvalidSeed(result.reason)
+        articles, _ = read_seeds(self.seeds_dir)
+        for existing in articles:
+            if existing.fingerprint == result.fingerprint:
+                raise InvalidSeed(f"повторяет статью {existing.id}")
+        return result
+
+    def _seed_path(self, name: str) -> Path:
+        base = self.seeds_dir.resolve()
+        path = (base / name).resolve()
+        if not path.is_relative_to(base) or path.parent != base:
+            raise InvalidSeed("недопустимое имя файла")  # pragma: no cover - names are ours
+        return path
+
+    def _retire(self, old: KnowledgeIndex) -> None:
+        if self.close_delay <= 0:
+            old.close()
+            return
+        loop = asyncio.get_running_loop()
+        self._retired[old] = loop.call_later(self.close_delay, self._close_retired, old)
+
+    def _close_retired(self, old: KnowledgeIndex) -> None:
+        self._retired.pop(old, None)
+        old.close()
+
+
+def _validate(path: Path) -> None:
+    """A new index must open, hold articles and passages, and answer a question."""
+    try:
+        index = KnowledgeIndex.open(path)
+    except Exception as exc:  # IndexUnavailable or sqlite errors alike
+        raise BuildError(f"новый индекс не открывается: {exc}") from exc
+    try:
+        info = index.info
+        if info.articles < 1 or info.passages < 1:
+            raise BuildError("в новом индексе нет статей")
+        index.search(EXAMPLE_QUESTIONS[0])
+    except BuildError:
+        raise
+    except Exception as exc:
+        raise BuildError(f"новый индекс не отвечает на вопросы: {exc}") from exc
+    finally:
+        index.close()
+
+
+def _upload_name() -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return f"{UPLOAD_PREFIX}-{stamp}-{uuid.uuid4().hex[:8]}.txt"
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write next to the target under a name ``*.txt`` globs skip, then rename into place."""
+    tmp = path.with_name(f".{path.name}.part")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
