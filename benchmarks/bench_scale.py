@@ -1,0 +1,468 @@
+"""How the product behaves as the corpus grows (issue 5): one run over several corpus sizes.
+
+Per size (the seeds plus generated articles, see ``generate_corpus.py``):
+
+* build time, index size on disk and peak memory of the build (``innoprom-bot build`` in its
+  own process, its max RSS);
+* ``search`` latency median / p95 / p99 over a fixed recipe of questions — the dev set plus
+  the corpus's generated questions whose answer is known — and hit@1 on the generated ones
+  (and on the dev set), so speed is never bought with wrong answers;
+* the same questions through a plain SQLite FTS5 MATCH in the same process, and the ratio;
+* peak memory while serving (a fresh process that opened the index and answered everything);
+* answer latency while a rebuild of the same corpus runs in a background thread of the
+  serving process and the new index is swapped in (what ``/reload`` does);
+* cold start: ``innoprom-bot ask`` as a new process, start → index open → answer printed.
+
+Prints markdown tables, writes ``benchmarks/out/scale.png`` (latency and build time against
+corpus size), ``benchmarks/out/RESULTS.md`` and ``benchmarks/out/scale.json``; ``--publish``
+also writes ``benchmarks/RESULTS.md`` and ``benchmarks/scale.png``.  Targets are printed with
+PASS/FAIL; timings never fail the run.
+
+    .venv/bin/python benchmarks/bench_scale.py                         # CI smoke: 5,100
+    .venv/bin/python benchmarks/bench_scale.py --sizes 5,100,1000,10000 --publish
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import (  # noqa: E402
+    BENCH_DIR,
+    CLI,
+    OUT_DIR,
+    ROOT,
+    BaselineFTS,
+    first_hit_ok,
+    load_jsonl,
+    machine,
+    run_measured,
+    self_maxrss_mb,
+    summary_ms,
+    verdict,
+)
+
+COLD_QUESTION = "Сколько было посетителей?"
+DEV_SET = ROOT / "eval" / "dev_qa.jsonl"
+TARGETS = {
+    "build_s": (60.0, 10000),
+    "median_ms": (20.0, 10000),
+    "p99_ms": (100.0, 10000),
+    "serving_rss_mb": (400.0, 10000),
+    "cold_start_small_s": (1.5, 5),
+    "cold_start_s": (3.0, 10000),
+    "reload_p99_ms": (100.0, 10000),
+}
+
+# ============================================================================ serving worker
+
+
+def _time_all(fn: Any, questions: list[str], rounds: int) -> tuple[list[int], list[list[int]]]:
+    clock = time.perf_counter_ns
+    samples: list[int] = []
+    per_q: list[list[int]] = [[] for _ in questions]
+    for _ in range(rounds):
+        for i, q in enumerate(questions):
+            t0 = clock()
+            fn(q)
+            dt = clock() - t0
+            samples.append(dt)
+            per_q[i].append(dt)
+    return samples, per_q
+
+
+def _hit_rate(texts: list[list[str]], cases: list[dict[str, Any]]) -> float | None:
+    scored = [first_hit_ok(t, c["expect"]) for t, c in zip(texts, cases, strict=True)
+              if c.get("expect")]
+    return sum(scored) / len(scored) if scored else None
+
+
+def serve(args: argparse.Namespace) -> dict[str, Any]:
+    """The serving process: open, answer, measure; then rebuild-while-answering, baseline."""
+    from knowledge import KnowledgeIndex, build_index
+
+    dev = load_jsonl(DEV_SET)
+    gen = load_jsonl(args.questions) if args.questions.is_file() else []
+    cases = dev + gen
+    questions = [c["question"] for c in cases]
+    out: dict[str, Any] = {"questions": len(questions), "dev": len(dev), "generated": len(gen)}
+
+    t0 = time.perf_counter()
+    index = KnowledgeIndex.open(args.db)
+    out["open_ms"] = (time.perf_counter() - t0) * 1000
+    first, _ = _time_all(index.search, questions, 1)
+    warm, per_q = _time_all(index.search, questions, args.rounds)
+    answers = [index.search(q) for q in questions]
+    texts = [[h.text for h in a.hits] for a in answers]
+    out["first_pass"] = summary_ms(first)
+    out["warm"] = summary_ms(warm)
+    out["hit1_generated"] = _hit_rate(texts[len(dev):], gen)
+    out["hit1_dev"] = _hit_rate(texts[: len(dev)], dev)
+    oos = [a for a, c in zip(answers, cases, strict=True) if c.get("expect_none")]
+    out["oos_refused_dev"] = sum(not a.answered for a in oos) / len(oos) if oos else None
+    by_kind: dict[str, list[bool]] = {}
+    for t, c in zip(texts[len(dev):], gen, strict=True):
+        by_kind.setdefault(c.get("kind", "?"), []).append(first_hit_ok(t, c["expect"]))
+    out["hit1_by_kind"] = {k: sum(v) / len(v) for k, v in sorted(by_kind.items())}
+    out["misses_generated"] = [
+        {"id": c["id"], "question": c["question"], "first": (t[0][:160] if t else None)}
+        for t, c in zip(texts[len(dev):], gen, strict=True)
+        if not first_hit_ok(t, c["expect"])
+    ][:20]
+    slow = sorted(range(len(questions)), key=lambda i: -statistics.median(per_q[i]))[:8]
+    out["slowest"] = [{"question": questions[i], "median_ms": statistics.median(per_q[i]) / 1e6}
+                      for i in slow]
+    out["serving_rss_mb"] = self_maxrss_mb()
+
+    # ---- answering while the same corpus is rebuilt in a thread and swapped in (/reload)
+    if args.reload:
+        current = {"index": index}
+        retired = []
+        done = threading.Event()
+        reloads: list[float] = []
+
+        def rebuild() -> None:
+            try:
+                while True:
+                    started = time.perf_counter()
+                    target = args.db.with_name(f"reload-{len(reloads)}.db")
+                    build_index(args.seeds, target)
+                    new = KnowledgeIndex.open(target)
+                    new.search(questions[0])
+                    retired.append(current["index"])
+                    current["index"] = new
+                    reloads.append(time.perf_counter() - started)
+                    if len(samples) >= min(len(questions), 200):
+                        break
+            finally:
+                done.set()
+
+        samples: list[int] = []
+        clock = time.perf_counter_ns
+        worker = threading.Thread(target=rebuild, name="reload", daemon=True)
+        t0 = time.perf_counter()
+        worker.start()
+        i = 0
+        while not done.is_set():
+            q = questions[i % len(questions)]
+            s0 = clock()
+            current["index"].search(q)
+            samples.append(clock() - s0)
+            i += 1
+        worker.join()
+        out["reload"] = {
+            "rebuilds": len(reloads),
+            "rebuild_s": statistics.median(reloads) if reloads else None,
+            "window_s": time.perf_counter() - t0,
+            "answers": summary_ms(samples),
+            "rss_after_mb": self_maxrss_mb(),
+        }
+        for old in retired:
+            old.close()
+        for path in args.db.parent.glob("reload-*.db"):
+            path.unlink()
+        index = current["index"]
+
+    # ---- plain FTS5 baseline in the same process
+    t0 = time.perf_counter()
+    baseline = BaselineFTS.from_index(args.db)
+    out["baseline_build_ms"] = (time.perf_counter() - t0) * 1000
+    _time_all(baseline.search, questions, 1)
+    bwarm, _ = _time_all(baseline.search, questions, args.rounds)
+    out["baseline"] = summary_ms(bwarm)
+    btexts = [baseline.search(q) for q in questions]
+    out["baseline_hit1_generated"] = _hit_rate(btexts[len(dev):], gen)
+    out["baseline_hit1_dev"] = _hit_rate(btexts[: len(dev)], dev)
+    index.close()
+    return out
+
+
+# ============================================================================ one size
+
+
+def _mb(path: Path) -> float:
+    return path.stat().st_size / 1024 / 1024
+
+
+def measure_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
+    from generate_corpus import generate
+
+    work = args.workdir / f"corpus-{size}"
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"[{size}] generating …", file=sys.stderr, flush=True)
+    manifest = generate(size, work, seed=args.seed, questions=args.questions)
+    seeds, db = work / "seeds", work / "index.db"
+    db.unlink(missing_ok=True)
+    print(f"[{size}] building …", file=sys.stderr, flush=True)
+    build = run_measured([CLI, "build", "--seeds", seeds, "--db", db], cwd=ROOT)
+    if build.returncode != 0:
+        raise RuntimeError(f"build failed at size {size}: {build.stderr[-2000:]}")
+    reported = re.search(r"Время:\s*(\d+)\s*мс", build.stdout)
+    passages = re.search(r"фрагментов:\s*(\d+)", build.stdout)
+    row: dict[str, Any] = {
+        "size": size,
+        "corpus": manifest,
+        "passages": int(passages.group(1)) if passages else None,
+        "build_s": build.exit_s,
+        "build_reported_s": int(reported.group(1)) / 1000 if reported else None,
+        "build_rss_mb": build.maxrss_mb,
+        "index_mb": _mb(db),
+    }
+    print(f"[{size}] serving …", file=sys.stderr, flush=True)
+    cmd = [sys.executable, Path(__file__).resolve(), "_serve", "--db", db, "--seeds", seeds,
+           "--questions", work / "questions.jsonl", "--rounds", str(args.rounds)]
+    if args.reload:
+        cmd.append("--reload")
+    served = run_measured(cmd, cwd=ROOT)
+    if served.returncode != 0:
+        raise RuntimeError(f"serving worker failed at size {size}: {served.stderr[-3000:]}")
+    row["serve"] = json.loads(served.stdout)
+    row["serve_process_rss_mb"] = served.maxrss_mb
+    print(f"[{size}] cold start …", file=sys.stderr, flush=True)
+    env = dict(os.environ, SEEDS_DIR=str(seeds), INDEX_PATH=str(db))
+    run_measured([CLI, "ask", COLD_QUESTION], env=env, cwd=ROOT)  # page cache warm-up
+    runs = [run_measured([CLI, "ask", COLD_QUESTION], env=env, cwd=ROOT)
+            for _ in range(args.cold_runs)]
+    row["cold_start_s"] = statistics.median(r.first_output_s for r in runs)
+    row["cold_exit_s"] = statistics.median(r.exit_s for r in runs)
+    row["cold_rss_mb"] = max(r.maxrss_mb for r in runs)
+    row["cold_rebuilt"] = any("индекс построен" in r.stderr for r in runs)
+    if not args.keep:
+        db.unlink(missing_ok=True)
+    return row
+
+
+# ============================================================================ report
+
+
+def _f(value: float | None, fmt: str = "{:.1f}") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return fmt.format(value)
+
+
+def tables(rows: list[dict[str, Any]]) -> str:
+    head1 = ("| articles | passages | distinct words | generate s | build s | build peak RSS MB "
+             "| index MB | serving RSS MB | cold start s | cold-start RSS MB |")
+    lines = ["**Build, size, memory, cold start**", "", head1,
+             "|" + "|".join(["---:"] * (head1.count("|") - 1)) + "|"]
+    for r in rows:
+        s = r["serve"]
+        lines.append(
+            f"| {r['size']:,} | {_f(r['passages'], '{:,}')} | "
+            f"{r['corpus']['distinct_words']:,} | {r['corpus']['seconds']:.1f} | "
+            f"{r['build_s']:.1f} | {r['build_rss_mb']:.0f} | {r['index_mb']:.1f} | "
+            f"{s['serving_rss_mb']:.0f} | {r['cold_start_s']:.2f} | {r['cold_rss_mb']:.0f} |"
+        )
+    head2 = ("| articles | questions | median ms | p95 ms | p99 ms | first-pass p99 ms "
+             "| FTS5 median ms | FTS5 p99 ms | ratio (median) | hit@1 gen | FTS5 hit@1 gen "
+             "| hit@1 dev | p99 during rebuild ms | max during rebuild ms |")
+    lines += ["", "**Answering**", "", head2,
+              "|" + "|".join(["---:"] * (head2.count("|") - 1)) + "|"]
+    for r in rows:
+        s = r["serve"]
+        rl = s.get("reload", {}).get("answers", {})
+        w, b = s["warm"], s["baseline"]
+        ratio = w["median"] / b["median"] if b["median"] else None
+        lines.append(
+            f"| {r['size']:,} | {s['questions']} | {w['median']:.2f} | {w['p95']:.2f} | "
+            f"{w['p99']:.2f} | {s['first_pass']['p99']:.2f} | {b['median']:.3f} | "
+            f"{b['p99']:.3f} | {_f(ratio, '{:.0f}×')} | {_f(s['hit1_generated'], '{:.3f}')} | "
+            f"{_f(s['baseline_hit1_generated'], '{:.3f}')} | {_f(s['hit1_dev'], '{:.3f}')} | "
+            f"{_f(rl.get('p99'))} | {_f(rl.get('max'))} |"
+        )
+    return "\n".join(lines)
+
+
+def _at(rows: list[dict[str, Any]], size: int) -> dict[str, Any] | None:
+    return next((r for r in rows if r["size"] == size), None)
+
+
+def _slope(rows: list[dict[str, Any]]) -> tuple[float, int, int] | None:
+    """Log-log slope of median latency between the two largest sizes ≥ 100."""
+    big = [r for r in rows if r["size"] >= 100]
+    if len(big) < 2:
+        return None
+    a, b = big[-2], big[-1]
+    ya, yb = a["serve"]["warm"]["median"], b["serve"]["warm"]["median"]
+    return math.log(yb / ya) / math.log(b["size"] / a["size"]), a["size"], b["size"]
+
+
+def target_lines(rows: list[dict[str, Any]]) -> list[str]:
+    def get(name: str, r: dict[str, Any]) -> float | None:
+        s = r["serve"]
+        return {
+            "build_s": r["build_s"],
+            "median_ms": s["warm"]["median"],
+            "p99_ms": s["warm"]["p99"],
+            "serving_rss_mb": s["serving_rss_mb"],
+            "cold_start_small_s": r["cold_start_s"],
+            "cold_start_s": r["cold_start_s"],
+            "reload_p99_ms": s.get("reload", {}).get("answers", {}).get("p99"),
+        }[name]
+
+    labels = {
+        "build_s": "build (`innoprom-bot build` wall time)",
+        "median_ms": "search median",
+        "p99_ms": "search p99",
+        "serving_rss_mb": "peak serving memory",
+        "cold_start_small_s": "cold start (seeds size)",
+        "cold_start_s": "cold start",
+        "reload_p99_ms": "answer p99 while rebuilding (/reload)",
+    }
+    units = {"build_s": "s", "median_ms": "ms", "p99_ms": "ms", "serving_rss_mb": "MB",
+             "cold_start_small_s": "s", "cold_start_s": "s", "reload_p99_ms": "ms"}
+    out = ["| target | at | limit | measured | verdict |", "|---|---:|---:|---:|---|"]
+    for name, (limit, size) in TARGETS.items():
+        r = _at(rows, size)
+        value = get(name, r) if r else None
+        shown = _f(value, "{:.2f}" if units[name] == "s" else "{:.1f}")
+        state = verdict(value, limit) if r else "not measured"
+        out.append(f"| {labels[name]} | {size:,} | ≤ {limit:g} {units[name]} | "
+                   f"{shown}{' ' + units[name] if value is not None else ''} | {state} |")
+    slope = _slope(rows)
+    if slope:
+        k, a, b = slope
+        out.append(f"| latency sub-linear in corpus size | {a:,}→{b:,} | slope < 1 | "
+                   f"{k:.2f} | {'PASS' if k < 1 else 'FAIL'} |")
+    else:
+        out.append("| latency sub-linear in corpus size | — | slope < 1 | — | not measured |")
+    return out
+
+
+def plot(rows: list[dict[str, Any]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = [r["size"] for r in rows]
+    med = [r["serve"]["warm"]["median"] for r in rows]
+    p99 = [r["serve"]["warm"]["p99"] for r in rows]
+    base = [r["serve"]["baseline"]["median"] for r in rows]
+    build = [r["build_s"] for r in rows]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    ax1.plot(sizes, med, "o-", label="search median")
+    ax1.plot(sizes, p99, "s-", label="search p99")
+    ax1.plot(sizes, base, "^--", label="plain FTS5 median")
+    reload_p99 = [r["serve"].get("reload", {}).get("answers", {}).get("p99") for r in rows]
+    if all(v is not None for v in reload_p99):
+        ax1.plot(sizes, reload_p99, "x:", label="p99 during rebuild")
+    ax1.axhline(20, color="grey", lw=0.8, ls="--")
+    ax1.axhline(100, color="grey", lw=0.8, ls=":")
+    ax1.set(xscale="log", yscale="log", xlabel="articles", ylabel="ms",
+            title="Answer latency (targets at 10k: median 20 ms, p99 100 ms)")
+    ax1.legend(fontsize=8)
+    ax2.plot(sizes, build, "o-", color="tab:red", label="build (process wall time)")
+    ax2.axhline(60, color="grey", lw=0.8, ls="--", label="target at 10k: 60 s")
+    ax2.set(xscale="log", yscale="log", xlabel="articles", ylabel="s", title="Index build time")
+    ax2.legend(fontsize=8)
+    for ax in (ax1, ax2):
+        ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def results_md(rows: list[dict[str, Any]], m: dict[str, Any], args: argparse.Namespace,
+               plot_name: str) -> str:
+    sizes = ",".join(str(r["size"]) for r in rows)
+    return "\n".join([
+        "# Scale benchmark results",
+        "",
+        f"Measured {m['date']} on {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB RAM, "
+        f"{m['os']}, Python {m['python']}, SQLite {m['sqlite']}, commit {m['commit']}.",
+        "",
+        f"Command: `.venv/bin/python benchmarks/bench_scale.py --sizes {sizes} "
+        f"--rounds {args.rounds}{' --publish' if args.publish else ''}` "
+        f"(generator seed {args.seed}, {args.questions} generated questions per size "
+        "plus the dev set).",
+        "",
+        tables(rows),
+        "",
+        "**Targets**",
+        "",
+        *target_lines(rows),
+        "",
+        f"![latency and build time against corpus size]({plot_name})",
+        "",
+        "How it is measured: the corpus is the five seeds plus generated articles "
+        "(`generate_corpus.py`); the build runs as `innoprom-bot build` in its own process "
+        "(wall time, max RSS); latency is `KnowledgeIndex.search` in a fresh serving process, "
+        f"{args.rounds} warm rounds over the dev questions and the generated ones after one "
+        "first pass; serving RSS is that process's peak after answering everything; the "
+        "rebuild figures are answers timed in the main thread while a thread rebuilds the same "
+        "corpus and swaps the new index in (as `/reload` does with `asyncio.to_thread`); cold "
+        f"start is `innoprom-bot ask` start → answer printed, median of {args.cold_runs} runs "
+        "with the OS page cache warm; FTS5 is the same passages' text in an in-memory FTS5 "
+        "table, exact words OR-ed, bm25, top 3.",
+        "",
+    ])
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "_serve":
+        p = argparse.ArgumentParser()
+        p.add_argument("_serve")
+        p.add_argument("--db", type=Path, required=True)
+        p.add_argument("--seeds", type=Path, required=True)
+        p.add_argument("--questions", type=Path, required=True)
+        p.add_argument("--rounds", type=int, default=3)
+        p.add_argument("--reload", action="store_true")
+        print(json.dumps(serve(p.parse_args()), ensure_ascii=False))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="5,100", help="comma-separated corpus sizes")
+    parser.add_argument("--questions", type=int, default=200, help="generated questions/size")
+    parser.add_argument("--rounds", type=int, default=3, help="warm rounds per question")
+    parser.add_argument("--cold-runs", type=int, default=5, help="cold-start runs (median)")
+    parser.add_argument("--seed", type=int, default=2025, help="generator seed")
+    parser.add_argument("--no-reload", dest="reload", action="store_false",
+                        help="skip the answering-during-rebuild measurement")
+    parser.add_argument("--workdir", type=Path, default=OUT_DIR / "work",
+                        help="where corpora and indexes are written")
+    parser.add_argument("--keep", action="store_true", help="keep the built indexes")
+    parser.add_argument("--publish", action="store_true",
+                        help="also write benchmarks/RESULTS.md and benchmarks/scale.png")
+    parser.add_argument("--json", action="store_true", help="print the raw results as JSON")
+    args = parser.parse_args()
+    sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    m = machine()
+    rows = [measure_size(size, args) for size in sizes]
+    (OUT_DIR / "scale.json").write_text(
+        json.dumps({"machine": m, "rows": rows}, ensure_ascii=False, indent=2)
+    )
+    plot(rows, OUT_DIR / "scale.png")
+    (OUT_DIR / "RESULTS.md").write_text(results_md(rows, m, args, "scale.png"))
+    if args.publish:
+        shutil.copyfile(OUT_DIR / "scale.png", BENCH_DIR / "scale.png")
+        (BENCH_DIR / "RESULTS.md").write_text(results_md(rows, m, args, "scale.png"))
+    if args.json:
+        print(json.dumps({"machine": m, "rows": rows}, ensure_ascii=False, indent=2))
+        return
+    print(f"machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, {m['date']}\n")
+    print(tables(rows))
+    print()
+    print("\n".join(target_lines(rows)))
+    big = rows[-1]["serve"]
+    print(f"\nslowest questions at {rows[-1]['size']:,} articles (warm median):")
+    for s in big["slowest"][:5]:
+        print(f"  {s['median_ms']:8.1f} ms  {s['question']}")
+    print(f"\nplot: {OUT_DIR / 'scale.png'}   results: {OUT_DIR / 'RESULTS.md'}")
+
+
+if __name__ == "__main__":
+    main()
