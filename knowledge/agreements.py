@@ -17,13 +17,13 @@ from dataclasses import dataclass, replace
 
 from .extract import (
     Tok,
+    _case_of,
     _is_name_word,
     _name_at,
     _normal_name,
     _region_spans,
     _role_before,
     _role_text,
-    _case_of,
     tokenize,
 )
 from .lexicon import gazetteer, lexicon
@@ -50,7 +50,9 @@ _QUOTE_OPEN = "«„“"
 _QUOTE_CLOSE = "»”"
 _ORG_FORMS = frozenset({"ОАО", "ООО", "ЗАО", "АО", "ПАО", "СООО", "ОДО", "УП", "РУП", "ИП"})
 # «соответствующее соглашение», «этот документ»: the agreement already reported
-_BACK_REFERENCE = frozenset({"соответствующий", "соответствовать", "этот", "данный", "указанный", "такой", "документ"})
+_BACK_REFERENCE = frozenset(
+    {"соответствующий", "соответствовать", "этот", "данный", "указанный", "такой", "документ"}
+)
 _TOPIC_PREPOSITIONS = frozenset({"о", "об", "по", "на"})
 _VENUE = re.compile(
     r"^(?:на\s+(?:полях|площадке|международной|выставке|форуме|ИННОПРОМ)|в\s+рамках|в\s+ходе)",
@@ -168,16 +170,24 @@ def _np_parties(sentence: str, toks: list[Tok], start: int, end: int) -> list[st
     groups.append((g_start, end))
     parties: list[str] = []
     entries = gazetteer().entries
-    for g0, g1 in groups:
-        g0 = _np_start(toks, g0, g1)
-        if g0 is None or g1 - g0 > 9:
+    for group_start, g1 in groups:
+        start_at = _np_start(toks, group_start, g1)
+        if start_at is None or g1 - start_at > 9:
             continue
+        g0 = start_at
         person = _person_in(sentence, toks, g0, g1)
         if person:
             parties.append(person)
             continue
         spans = _region_spans(toks[g0:g1])
-        if spans and spans[0][0] == 0 and spans[0][1] == g1 - g0:
+        # «Гродненская и Калужская области» → the regions; «Могилевский облисполком» stays
+        # the body that signed
+        if (
+            spans
+            and spans[0][0] == 0
+            and spans[0][1] == g1 - g0
+            and toks[g1 - 1].lemma not in lexicon().oblast_words
+        ):
             entry = entries[spans[0][2]]
             if entry.kind != "country" or len(groups) > 1:
                 parties.append(entry.name)
@@ -346,21 +356,23 @@ def _sides_agreement(
     них …»: agreements reached without a signed document."""
     words_ = [t.norm for t in toks]
     past = [
-        i for i, t in enumerate(toks) if t.is_word and {"VERB", "past"} <= set(parse(t.norm).tag.grammemes)
+        i
+        for i, t in enumerate(toks)
+        if t.is_word and {"VERB", "past"} <= set(parse(t.norm).tag.grammemes)
     ]
     subject = ""
     if "стороны" in words_ and past and not _planned(toks, len(toks)):
         # «стороны определили дальнейшие действия по …»: what was agreed follows the verb
         subject = sentences[idx][toks[past[0]].end :].strip(" .")
-    elif any(t.lemma == "договоренность" for t in toks) and any(
-        t.lemma in ("стать", "достичь", "достигнуть", "прийти") for t in toks
+    elif (
+        any(t.lemma == "договоренность" for t in toks)
+        and any(t.lemma in ("стать", "достичь", "достигнуть", "прийти") for t in toks)
+        and idx + 1 < len(sentences)
+        and normalize(sentences[idx + 1]).startswith(("среди них", "в их числе", "в том числе"))
     ):
-        if idx + 1 < len(sentences) and normalize(sentences[idx + 1]).startswith(
-            ("среди них", "в их числе", "в том числе")
-        ):
-            rest = sentences[idx + 1].split(" ", 2)[-1].strip(" .")
-            head, _, tail = rest.partition(" ")
-            subject = tail if tail and "VERB" in parse(normalize(head)).tag else rest
+        rest = sentences[idx + 1].split(" ", 2)[-1].strip(" .")
+        head, _, tail = rest.partition(" ")
+        subject = tail if tail and "VERB" in parse(normalize(head)).tag else rest
     if not subject:
         return None
     people: list[str] = []

@@ -206,11 +206,11 @@ def _in_grammar_phrases(words: list[str]) -> set[int]:
 
 def _raw_tokens(text: str) -> list[tuple[str, str]]:
     """(original, normalised) word pairs, colloquial spellings resolved."""
-    pairs: list[tuple[str, str]] = []
-    for raw in _RAW_WORD.findall(text.replace("ё", "е").replace("Ё", "Е")):
-        for word in _colloquial(normalize(raw)):
-            pairs.append((raw, word))
-    return pairs
+    return [
+        (raw, word)
+        for raw in _RAW_WORD.findall(text.replace("ё", "е").replace("Ё", "Е"))
+        for word in _colloquial(normalize(raw))
+    ]
 
 
 def _is_date_number(words: list[str], lemmas: list[str], i: int) -> bool:
@@ -263,7 +263,7 @@ def sentence_features(text: str) -> SentenceFeatures:
     has_place = bool(entities)
     has_speech = (
         any(lem in _SPEECH for lem in lemmas)
-        and ("что" in words or any(q in text for q in "«\"“"))
+        and ("что" in words or any(q in text for q in '«"“'))
     ) or text.rstrip().endswith(":") or bool(_ACCORDING.search(normalize(text)))
     # «Это предприятие…», «По его словам…», «Среди них…», «Там будут…»: the sentence leans
     # on the one before it
@@ -278,7 +278,7 @@ def sentence_features(text: str) -> SentenceFeatures:
         has_place=has_place,
         has_speech=has_speech,
         has_time=bool(_TIME.search(text)),
-        has_quote=any(q in text for q in "«\"“„"),
+        has_quote=any(q in text for q in '«"“„'),
         has_address=bool(_ADDRESS.search(text)),
         anaphoric=anaphoric,
     )

@@ -138,12 +138,12 @@ def _name_at(toks: list[Tok], i: int, after_role: bool) -> int:
         spans = _region_spans(toks[i : i + size])
         if spans and spans[0][0] == 0:
             return 0
-        if size == 3 and not (
-            _has_grammeme(toks[i + 2].norm, "Patr") or _has_grammeme(toks[i + 2].norm, "Surn")
+        # «Элой Альварес Мартинес» is a name of three words; «Василий Анохин Смоленск» is not
+        third = toks[i + 2].norm if size == 3 else ""
+        if third and not after_role and not (
+            _has_grammeme(third, "Patr") or _has_grammeme(third, "Surn")
         ):
-            # «Элой Альварес Мартинес» is a name of three words; «Василий Анохин Смоленск» is not
-            if not after_role:
-                size = 2
+            size = 2
         return size
     return 0
 
@@ -378,7 +378,8 @@ _NUMBER = re.compile(
     r"(?P<mult>\s*(?:тыс\.?|тысяч[а-я]*|млн\.?|миллион[а-я]*|млрд\.?|миллиард[а-я]*)(?![а-я]))?"
 )
 _UNIT = re.compile(
-    r"^\s*(?:(?P<pct>%|процент[а-я]*)|(?P<area>кв\.?\s*м\.?|квадратн[а-я]+ метр[а-я]*|гектар[а-я]*|га\b)"
+    r"^\s*(?:(?P<pct>%|процент[а-я]*)"
+    r"|(?P<area>кв\.?\s*м\.?|квадратн[а-я]+ метр[а-я]*|гектар[а-я]*|га\b)"
     r"|(?P<money>(?:бел\.?\s*)?руб(?:\.|л[а-я]*)|доллар[а-я]* ?(?:США)?|долл\.|евро|юан[а-я]*|"
     r"российск[а-я]+ рубл[а-я]+|белорусск[а-я]+ рубл[а-я]+))",
     re.IGNORECASE,
@@ -453,7 +454,9 @@ def extract_figures(sentences: list[str]) -> list[RawFigure]:
                         dict.fromkeys(k for _, _, k in _region_spans(tokenize(sentence)))
                     )
                     figures.append(
-                        RawFigure(value, scope[:80], noun[0], noun[1], qualifier, sentence, regions)
+                        RawFigure(
+                            value, scope[:80], noun[0], noun[1], qualifier, sentence, regions
+                        )
                     )
                     continue
                 if noun is None:
@@ -473,6 +476,14 @@ def extract_figures(sentences: list[str]) -> list[RawFigure]:
                 display = f"{sentence[m.start() : m.end()].strip()} {counts}"
                 if re.match(r"\s*из\s+них", rest):
                     display = f"{sentence[m.start() : m.end()].strip()} из них"
+                else:
+                    # «более 190 [компаний] из Беларуси», «290 предприятий из 23 субъектов
+                    # России»: keep the scope that narrows the count
+                    skip = 0 if _counted_noun(rest) is None else len(counts.split())
+                    tail = rest.split(None, skip)[-1] if skip else rest
+                    scope = _scope(tail)
+                    if scope:
+                        display = f"{display} {scope}"
             if qualifier:
                 display = f"{qualifier} {display}"
             regions = tuple(dict.fromkeys(k for _, _, k in _region_spans(tokenize(sentence))))
@@ -482,6 +493,22 @@ def extract_figures(sentences: list[str]) -> list[RawFigure]:
             if not before.rstrip().lower().endswith(" из"):
                 previous_counts = (counts, category)
     return figures
+
+
+def _scope(text: str) -> str:
+    """A narrowing «из …» phrase right after a count: «из 25 регионов», «из Беларуси»."""
+    m = re.match(r"\s*из\s+(\d+\s+)?([^,.;:]*)", text)
+    if not m:
+        return ""
+    kept: list[str] = []
+    for word in m.group(2).split()[:3]:
+        tag = parse(normalize(word)).tag
+        if kept and ("VERB" in tag or "PRTS" in tag or "CONJ" in tag or "PREP" in tag):
+            break
+        kept.append(word)
+    if len(kept) == len(m.group(2).split()) and re.match(r",\s*[А-ЯЁ]", text[m.end() :]):
+        return ""  # «из России, Беларуси, Узбекистана …»: an enumeration, not a narrowing
+    return " ".join(["из", (m.group(1) or "").strip(), *kept]).replace("  ", " ").strip()
 
 
 def _counted_noun(rest: str) -> tuple[str, str] | None:

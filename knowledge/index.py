@@ -22,8 +22,8 @@ from typing import Any
 
 import sqlite_utils
 
-from .analysis import entity_token, person_token, sentence_features
 from .agreements import extract_agreements
+from .analysis import entity_token, person_token, sentence_features
 from .extract import article_regions, extract_figures, extract_people
 from .lexicon import gazetteer
 from .models import BuildReport, SkippedFile
@@ -125,12 +125,12 @@ def _article_rows(
         for p in extract_people(sentences, regions)
     ]
     agreements = []
-    seen_agreements: set[tuple[str, str]] = set()
+    seen_agreements: set[tuple[str, str]] = set()  # (kind, subject)
     for a in extract_agreements(sentences):
-        key = (a.kind, normalize(a.subject))
-        if key in seen_agreements:
+        agreement_key = (a.kind, normalize(a.subject))
+        if agreement_key in seen_agreements:
             continue
-        seen_agreements.add(key)
+        seen_agreements.add(agreement_key)
         agreements.append(
             {
                 "kind": a.kind,
@@ -143,12 +143,12 @@ def _article_rows(
             }
         )
     figures = []
-    seen_figures: set[tuple[float, str, str]] = set()
+    seen_figures: set[tuple[float, str, str]] = set()  # (value, category, display)
     for f in extract_figures(sentences):
-        key = (f.value, f.category, normalize(f.display))
-        if key in seen_figures:
+        figure_key = (f.value, f.category, normalize(f.display))
+        if figure_key in seen_figures:
             continue
-        seen_figures.add(key)
+        seen_figures.add(figure_key)
         figures.append(
             {
                 "value": f.value,
@@ -168,7 +168,11 @@ def _article_rows(
 def _main_regions(counts: Counter[str]) -> list[str]:
     """The regions an article is about (not countries): its most mentioned ones."""
     entries = gazetteer().entries
-    local = [(k, n) for k, n in counts.most_common() if k in entries and entries[k].kind != "country"]
+    local = [
+        (k, n)
+        for k, n in counts.most_common()
+        if k in entries and entries[k].kind not in ("country", "city")
+    ]
     if not local:
         return []
     top = local[0][1]
@@ -215,9 +219,9 @@ def _link_people(
         stems = row["stems"].split()
         linked: list[dict[str, Any]] = []
         for surface in _capitalised(row["text"]):
-            person = by_surname.get(stem(surface))
-            if person is not None and person not in linked:
-                linked.append(person)
+            named_person = by_surname.get(stem(surface))
+            if named_person is not None and named_person not in linked:
+                linked.append(named_person)
         named = {p["name"] for p in linked}
         for lem in _singular_nouns(row["text"]):
             candidates = by_article_role.get((row["article_id"], lem), [])
@@ -377,18 +381,18 @@ def _write(
         )
     _link_people(passages, people, {a["id"]: a for a in article_rows})
     people = _merge_people(people)
-    db["articles"].insert_all(article_rows, pk="id")
-    db["passages"].insert_all(passages, pk="id", batch_size=2000)
-    db["passages"].create_index(["article_id", "seq"])
-    db["passages"].enable_fts(
+    db.table("articles").insert_all(article_rows, pk="id")
+    db.table("passages").insert_all(passages, pk="id", batch_size=2000)
+    db.table("passages").create_index(["article_id", "seq"])
+    db.table("passages").enable_fts(
         ["lemmas", "stems"], tokenize="unicode61 remove_diacritics 0", create_triggers=False
     )
     _insert_df(db, passages)
-    db["people"].insert_all(people, pk="id") if people else None
-    db["agreements"].insert_all(agreements, pk="id") if agreements else None
-    db["figures"].insert_all(figures, pk="id") if figures else None
+    db.table("people").insert_all(people, pk="id") if people else None
+    db.table("agreements").insert_all(agreements, pk="id") if agreements else None
+    db.table("figures").insert_all(figures, pk="id") if figures else None
     for name in ("people", "agreements", "figures"):
-        if not db[name].exists():
+        if not db.table(name).exists():
             db.execute(f"CREATE TABLE {name} (id INTEGER PRIMARY KEY)")
     entries = gazetteer().entries
     region_rows = [
@@ -402,7 +406,7 @@ def _write(
         for k, n in region_mentions.items()
         if k in entries
     ]
-    db["regions"].insert_all(region_rows, pk="key") if region_rows else db.execute(
+    db.table("regions").insert_all(region_rows, pk="key") if region_rows else db.execute(
         "CREATE TABLE regions (key TEXT PRIMARY KEY, name TEXT, kind TEXT, mentions INTEGER,"
         " articles INTEGER)"
     )
@@ -421,7 +425,7 @@ def _write(
         "counts": counts,
         "skipped": [{"name": s.name, "reason": s.reason} for s in skipped],
     }
-    db["meta"].insert_all(
+    db.table("meta").insert_all(
         [{"key": k, "value": json.dumps(v, ensure_ascii=False)} for k, v in meta.items()],
         pk="key",
     )
@@ -441,13 +445,13 @@ def _insert_df(db: sqlite_utils.Database, passages: list[dict[str, Any]]) -> Non
         lemma_df.update(set(row["lemmas"].split()))
         stem_df.update(set(row["stems"].split()))
         surface_df.update({w for w in words(row["text"]) if len(w) > 2 and not w.isdigit()})
-    db["lemma_df"].insert_all(
+    db.table("lemma_df").insert_all(
         ({"term": k, "df": v} for k, v in lemma_df.items()), pk="term", batch_size=5000
     )
-    db["stem_df"].insert_all(
+    db.table("stem_df").insert_all(
         ({"term": k, "df": v} for k, v in stem_df.items()), pk="term", batch_size=5000
     )
-    db["surface_df"].insert_all(
+    db.table("surface_df").insert_all(
         ({"word": k, "df": v} for k, v in surface_df.items()), pk="word", batch_size=5000
     )
 

@@ -75,7 +75,7 @@ def lexicon() -> Lexicon:
     """The lexicon, loaded and lemmatised once per process."""
     raw = _load("lexicon.json")
     stop = {lemma(w) for w in raw["stopwords"]} | set(raw["stopwords"])
-    colloquial = {k: v for k, v in raw["colloquial"].items()}
+    colloquial = dict(raw["colloquial"])
     # phrase lemmas → (cue, strong); a strong cue requires that kind of value in the answer
     cues: dict[tuple[str, ...], tuple[str, bool]] = {}
     for strength in ("weak", "strong"):
@@ -168,6 +168,7 @@ class GazetteerEntry:
     country: str
     adjectives: tuple[str, ...]
     parent: str | None = None
+    spellings: tuple[str, ...] = ()
 
 
 # Words that turn an adjective into an oblast/subject name: «Витебского облисполкома».
@@ -229,7 +230,16 @@ def gazetteer() -> Gazetteer:
     for item in raw["entries"]:
         adjectives = tuple(" ".join(_lemmas(a)) for a in item.get("adjectives", []))
         entry = GazetteerEntry(
-            item["key"], item["name"], item["kind"], item.get("country", ""), adjectives
+            item["key"],
+            item["name"],
+            item["kind"],
+            item.get("country", ""),
+            adjectives,
+            spellings=tuple(
+                dict.fromkeys(
+                    [item["name"], *item.get("names", []), *item.get("cities", []), *adjectives]
+                )
+            ),
         )
         entries[entry.key] = entry
         phrases = [item["name"], *item.get("names", [])]

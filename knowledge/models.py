@@ -56,10 +56,13 @@ class Source:
     date: date | None
 
     def label(self) -> str:
-        """Short human reference: ``ТАСС, 1 октября 2025`` (or what of it is known)."""
-        parts = [self.agency or "без указания агентства"]
-        parts.append(russian_date(self.date) if self.date else "дата не указана")
-        return ", ".join(parts)
+        """Short human reference: ``ТАСС, 1 октября 2025``; an article that names neither
+        agency nor date is referred to by the start of its title."""
+        parts = [p for p in (self.agency, russian_date(self.date) if self.date else None) if p]
+        if parts:
+            return ", ".join(parts)
+        title = self.title if len(self.title) <= 40 else self.title[:38].rsplit(" ", 1)[0] + "…"
+        return f"статья «{title}»"
 
 
 @dataclass(frozen=True, slots=True)

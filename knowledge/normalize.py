@@ -31,7 +31,9 @@ __all__ = [
 _QUOTES = str.maketrans("", "", "«»\"“”„‟‹›'`")
 _DASHES = re.compile(r"[‐‑‒–—―−]")
 _SPACES = re.compile(r"\s+")
-_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\x00-\x08\x0b-\x1f\x7f]")
+_INVISIBLE = re.compile(
+    r"[\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\x00-\x08\x0b-\x1f\x7f]"
+)
 # A word: a run of letters or digits.  Hyphenated compounds (план-график, эр-рияд, рт-развитие)
 # become their parts, so «план график», «Эр-Рияд» and «Рияд» all meet in the index.
 _WORD = re.compile(r"[a-zа-я]+|[0-9]+")

@@ -85,15 +85,15 @@ def fit(reply: Sequence[Span], limit: int = SAFE_LIMIT) -> Reply:
 
 
 def source_line(source: Source) -> str:
-    """``ТАСС, 1 октября 2025 · «Заголовок»``."""
-    return f"{source.label()} · «{source.title}»"
+    """``Источник: ТАСС, 1 октября 2025 · «Заголовок»``."""
+    if source.agency or source.date:
+        return f"Источник: {source.label()} · «{source.title}»"
+    return f"Источник: «{source.title}» (агентство и дата не указаны)"
 
 
 def _figure_line(group: FigureGroup) -> list[Span]:
     spans = [Span(_category_title(group.category) + ": ", "bold")]
-    parts = []
-    for figure in group.figures:
-        parts.append(f"{figure.display} ({figure.source.label()})")
+    parts = [f"{figure.display} ({figure.source.label()})" for figure in group.figures]
     spans.append(Span("; ".join(parts)))
     if group.disagree:
         spans.append(Span(" — источники расходятся, приводим все цифры", "italic"))
@@ -266,7 +266,8 @@ def region_unknown_reply(query: str, match: RegionMatch) -> Reply:
         spans.append(Span(query[:100], "bold"))
         spans.append(Span("."))
     if match.suggestions:
-        spans.append(Span("\nБлижайшие из известных: " + ", ".join(r.name for r in match.suggestions)))
+        names = ", ".join(r.name for r in match.suggestions)
+        spans.append(Span("\nБлижайшие из известных: " + names))
     return fit(tuple(spans))
 
 

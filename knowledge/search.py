@@ -40,7 +40,7 @@ from .models import (
     SkippedFile,
     Source,
 )
-from .normalize import lemma, normalize, stem, words
+from .normalize import lemma, normalize, parse, stem, words
 
 __all__ = ["IndexUnavailable", "KnowledgeIndex"]
 
@@ -304,7 +304,10 @@ class KnowledgeIndex:
             stem(words(p.name)[-1]) for p in (people_asked or ()) if words(p.name)
         )
         units = self._rank(query, boost)
-        if units and not units[0].satisfied:
+        good = [u for u in units if u.coverage >= MIN_COVERAGE and u.content >= MIN_CONTENT]
+        if good and not good[0].satisfied:
+            # the articles speak of it, but none of those passages gives the number / date /
+            # time asked for (unsatisfied units rank last, so good[0] is the best there is)
             return Answer(question, False, decline_reason="no_value", topics=topics)
         if not units or units[0].coverage < MIN_COVERAGE or units[0].content < MIN_CONTENT:
             unknown_terms = tuple(t.surface for t in query.terms if not t.known)
@@ -340,7 +343,9 @@ class KnowledgeIndex:
         )
 
     def _people_by_stem(self, stems: frozenset[str]) -> list[str]:
-        return [p.name for p in self.people() if words(p.name) and stem(words(p.name)[-1]) in stems]
+        return [
+            p.name for p in self.people() if words(p.name) and stem(words(p.name)[-1]) in stems
+        ]
 
     def _people_for_roles(self, query: Query) -> tuple[Person, ...] | None:
         """For «кто губернатор X?»: the people of that role (and region), or ``None``.
@@ -480,7 +485,7 @@ class KnowledgeIndex:
             prev = rows.get(pid - 1)
             nxt = rows.get(pid + 1)
             if prev and prev.article_id == row.article_id:
-                factor = 1.0 if row.anaphoric else (0.85 if prev.paragraph == row.paragraph else 0.7)
+                factor = _partner_factor(row.anaphoric, prev.paragraph == row.paragraph)
                 shown = _fit_context(prev.text, MAX_SNIPPET - len(row.text) - 1, tail=True)
                 if shown:
                     options.append(
@@ -492,7 +497,7 @@ class KnowledgeIndex:
                         )
                     )
             if nxt and nxt.article_id == row.article_id:
-                factor = 1.0 if nxt.anaphoric else (0.85 if nxt.paragraph == row.paragraph else 0.7)
+                factor = _partner_factor(nxt.anaphoric, nxt.paragraph == row.paragraph)
                 shown = _fit_context(nxt.text, MAX_SNIPPET - len(row.text) - 1, tail=False)
                 if shown:
                     options.append(
@@ -581,18 +586,13 @@ class KnowledgeIndex:
             return {}
         marks = ",".join("?" * len(passage_ids))
         fits: dict[int, float] = {}
-        restrictive = _restrictive_adjectives()
         for pid, display, counts in self._query(
             f"SELECT passage_id, display, counts FROM figures WHERE passage_id IN ({marks})",
             list(passage_ids),
         ):
-            lemmas = {lemma(w) for w in words(f"{display} {counts}")}
-            head = lemma(words(counts)[-1]) if words(counts) else ""
-            if head not in wanted:
-                continue
-            extra = {x for x in lemmas if x in restrictive} - wanted
-            fit = len(lemmas & wanted) - 0.5 * len(extra)
-            fits[pid] = max(fits.get(pid, -9.0), fit)
+            fit = _figure_fit(display, counts, wanted)
+            if fit is not None:
+                fits[pid] = max(fits.get(pid, -9.0), fit)
         return fits
 
     @staticmethod
@@ -670,27 +670,25 @@ class KnowledgeIndex:
         )
 
     def _answer_figures(self, query: Query) -> tuple[FigureGroup, ...]:
+        """Figures that count what a «сколько» question asks about, from every source."""
         if "count" not in query.cues:
             return ()
         wanted = _query_lemmas(query)
-        groups: dict[str, list[tuple[int, Figure]]] = {}
+        wanted |= {a for t in query.terms if t.entity for a in _entity_adjectives(t.entity)}
+        groups: dict[str, list[tuple[float, Figure]]] = {}
         for figure in self.figures():
-            label_lemmas = {lemma(w) for w in words(figure.counts)} | {
-                lemma(w) for w in words(figure.category)
-            }
-            if not label_lemmas & wanted:
+            fit = _figure_fit(figure.display, figure.counts, wanted)
+            if fit is None:
                 continue
-            display_lemmas = {lemma(w) for w in words(figure.display + " " + figure.counts)}
-            overlap = len(display_lemmas & wanted)
-            groups.setdefault(figure.category, []).append((overlap, figure))
+            groups.setdefault(figure.category, []).append((fit, figure))
         result = []
         for category, items in groups.items():
             items.sort(key=lambda x: (-x[0], x[1].source.date or date.max))
             best = items[0][0]
-            figs = tuple(f for o, f in items if o >= best - 1)[:6]
-            result.append(FigureGroup(category, category, figs))
-        result.sort(key=lambda g: -len(g.figures))
-        return tuple(result[:2])
+            figs = tuple(f for fit, f in items if fit >= best)[:6]
+            result.append((best, FigureGroup(category, category, figs)))
+        result.sort(key=lambda g: (-g[0], -len(g[1].figures)))
+        return tuple(g for _, g in result[:2])
 
     def _answer_agreements(self, query: Query) -> tuple[Agreement, ...]:
         if not _asks_agreement(query) and not query.entities:
@@ -774,10 +772,7 @@ class KnowledgeIndex:
         return RegionMatch(None, suggestions)
 
     def _closest_regions(self, text: str, known: dict[str, Region]) -> tuple[Region, ...]:
-        scored = []
-        for region in known.values():
-            scored.append((_similar(text, region), region))
-        scored.sort(key=lambda x: -x[0])
+        scored = sorted(((_similar(text, r), r) for r in known.values()), key=lambda x: -x[0])
         return tuple(r for s, r in scored[:3] if s >= 60)
 
     def region_report(self, key: str, limit: int = 5) -> RegionReport | None:
@@ -812,7 +807,9 @@ class KnowledgeIndex:
 
     def context(self, passage_id: int) -> tuple[str, Source] | None:
         """The paragraph around a passage (for the «Источник» button)."""
-        rows = self._query("SELECT article_id, paragraph FROM passages WHERE id = ?", (passage_id,))
+        rows = self._query(
+            "SELECT article_id, paragraph FROM passages WHERE id = ?", (passage_id,)
+        )
         if not rows:
             return None
         article_id, paragraph = rows[0]
@@ -844,6 +841,38 @@ def _entity_adjectives(token: str) -> frozenset[str]:
         if entity_token(key) == token:
             return frozenset(entry.adjectives)
     return frozenset()
+
+
+def _figure_fit(display: str, counts: str, wanted: set[str]) -> float | None:
+    """How exactly a figure counts what was asked: words shared with the question, minus
+    narrowing words it did not ask for («белорусских», «из Беларуси»).  ``None`` when the
+    figure counts something else."""
+    counted = words(counts)
+    if not counted:
+        return None
+    head = lemma(counted[-1])
+    if head not in wanted:
+        return None
+    # only nouns and adjectives qualify a count; verbs of the clause say nothing about it
+    lemmas = {
+        lemma(w)
+        for w in words(f"{display} {counts}")
+        if parse(w).tag.POS in ("NOUN", "ADJF", "PRTF")
+    } - {head}
+    extra = {x for x in lemmas if x in _narrowing_words()} - wanted
+    return 1 + len(lemmas & wanted) - 0.5 * len(extra)
+
+
+@lru_cache(maxsize=1)
+def _narrowing_words() -> frozenset[str]:
+    """Origin adjectives, ordinals and single-word place names."""
+    names = set()
+    for entry in gazetteer().entries.values():
+        for spelling in entry.spellings:
+            parts = words(spelling)
+            if len(parts) == 1:
+                names.add(lemma(parts[0]))
+    return _restrictive_adjectives() | frozenset(names)
 
 
 def _unrequested_modifier(text: str, nouns: dict[str, set[str]], wanted: set[str]) -> bool:
@@ -884,12 +913,23 @@ def _region_focus(row: _Row, token: str) -> float:
 
 
 def _similar(text: str, region: Region) -> float:
-    name = normalize(text)
+    """How close a user's spelling is to any spelling of a region (names, cities, adjectives,
+    each word of them): «Смаленская» → Смоленская область."""
+    typed = normalize(text)
+    typed_words = [w for w in words(typed) if len(w) > 3 and w not in _AREA_WORDS] or [typed]
     entry = gazetteer().entries.get(region.key)
-    spellings = [region.name]
-    if entry:
-        spellings.extend(entry.adjectives)
-    return max(fuzz.WRatio(name, normalize(s)) for s in spellings)
+    spellings = list(entry.spellings) if entry else [region.name]
+    best = 0.0
+    for spelling in spellings:
+        norm = normalize(spelling)
+        best = max(best, fuzz.WRatio(typed, norm))
+        for word in words(norm):
+            if len(word) > 3 and word not in _AREA_WORDS:
+                best = max(best, *(fuzz.ratio(t, word) for t in typed_words))
+    return best
+
+
+_AREA_WORDS = frozenset({"область", "области", "край", "республика", "автономный", "округ"})
 
 
 _CLAUSE_BREAK = (", ", " — ", " – ", ": ", "; ")
@@ -922,6 +962,14 @@ def _find_all(text: str, mark: str) -> list[int]:
         found.append(start)
         start = text.find(mark, start + 1)
     return found
+
+
+def _partner_factor(leans_back: bool, same_paragraph: bool) -> float:
+    """How much a neighbour sentence's words count for a hit: fully when one sentence leans
+    on the other («Это предприятие …»), less across a paragraph break."""
+    if leans_back:
+        return 1.0
+    return 0.85 if same_paragraph else 0.7
 
 
 def _penalty(first: _Row, second: _Row) -> float:

@@ -25,7 +25,9 @@ MAX_SENTENCE = 400
 _OPENERS = "«„“"
 _CLOSERS = "»”"
 _LETTER = re.compile(r"[A-Za-zА-Яа-яЁё]")
-_CLAUSE = re.compile(r"(?:,\s+(?=(?:а|но|однако|причем|причём|при этом|а также)\s)|;\s+|\s+[—–]\s+)")
+_CLAUSE = re.compile(
+    r"(?:,\s+(?=(?:а|но|однако|причем|причём|при этом|а также)\s)|;\s+|\s+[—–]\s+)"
+)
 _PLACEHOLDER = "\ue000"
 
 

@@ -1,0 +1,84 @@
+"""The command line through click's runner: build, ask (text, --json, JSONL) and eval."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def runner(seeds_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """A runner whose settings point at a temporary seeds copy and index."""
+    monkeypatch.setenv("SEEDS_DIR", str(seeds_copy))
+    monkeypatch.setenv("INDEX_PATH", str(tmp_path / "index.db"))
+    monkeypatch.chdir(tmp_path)
+    return CliRunner()
+
+
+def test_build_prints_a_report(runner: CliRunner, tmp_path: Path) -> None:
+    """`build` reports articles, passages, facts and time, and writes the index."""
+    result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 0, result.output
+    assert "Статей: 5" in result.output
+    assert "agreements:" in result.output
+    assert (tmp_path / "index.db").is_file()
+
+
+def test_build_without_usable_seeds_fails_cleanly(runner: CliRunner, seeds_copy: Path) -> None:
+    """A seeds folder with nothing usable: exit code 1 and the reasons, no traceback."""
+    for path in seeds_copy.glob("*.txt"):
+        path.write_bytes(b"")
+    result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 1
+    assert "пустой файл" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_ask_prints_a_readable_reply(runner: CliRunner) -> None:
+    """`ask` builds the missing index and prints the answer with its source."""
+    result = runner.invoke(cli, ["ask", "Где пройдёт следующая выставка?"])
+    assert result.exit_code == 0, result.output
+    assert "Эр-Рияд" in result.output
+    assert "Источник: ТАСС" in result.output
+
+
+def test_ask_json_has_the_documented_shape(runner: CliRunner) -> None:
+    """`ask --json` prints exactly the fields the quality measurement reads."""
+    result = runner.invoke(cli, ["ask", "--json", "Что подписал Белмедпрепараты?"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output[result.output.index("{") :])
+    assert set(data) == {"question", "answered", "hits", "facts", "reply"}
+    assert data["answered"] is True
+    hit = data["hits"][0]
+    assert set(hit) == {"text", "source", "title", "agency", "date", "score"}
+    assert hit["source"].endswith(".txt")
+    assert "лицензионный договор" in hit["text"]
+    assert len(hit["text"]) <= 430
+
+
+def test_ask_reads_questions_from_stdin_as_jsonl(runner: CliRunner) -> None:
+    """Without a question argument: one JSON object per input line, in order."""
+    questions = ["Сколько было посетителей?", "", "Кто мэр Новосибирска?"]
+    result = runner.invoke(cli, ["ask"], input="\n".join(questions) + "\n")
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(x) for x in result.stdout.splitlines() if x.startswith("{")]
+    assert [x["question"] for x in lines] == [questions[0], questions[2]]
+    assert lines[0]["answered"] and not lines[1]["answered"]
+
+
+def test_eval_prints_misses_and_summary(runner: CliRunner) -> None:
+    """`eval` scores a JSONL set; `--json` gives the figures."""
+    result = runner.invoke(cli, ["eval", str(ROOT / "eval" / "dev_qa.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert "hit@1=" in result.output and "oos_refused=" in result.output
+    result = runner.invoke(cli, ["eval", "--json", str(ROOT / "eval" / "dev_qa.jsonl")])
+    data = json.loads(result.stdout[result.stdout.index("{") :])
+    figures = next(iter(data.values()))
+    assert figures["answerable"] == 32 and figures["hit@1"] >= 0.9
