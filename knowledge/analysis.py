@@ -581,13 +581,12 @@ def _alternative_lemmas(word: str) -> frozenset[str]:
     """Other plausible dictionary forms of an ambiguous word: «банки» → банк, банка."""
     from .normalize import morph
 
-    parses = morph().parse(word)
-    top = parses[0].score if parses else 0.0
-    return frozenset(
-        str(p.normal_form).replace("ё", "е")
-        for p in parses[:4]
-        if p.score >= max(0.1, top / 4) and p.tag.POS in ("NOUN", "VERB", "INFN", "ADJF")
-    )
+    totals: dict[str, float] = {}
+    for p in morph().parse(word):
+        if p.tag.POS in ("NOUN", "VERB", "INFN", "ADJF"):
+            form = str(p.normal_form).replace("ё", "е")
+            totals[form] = totals.get(form, 0.0) + p.score
+    return frozenset(form for form, score in totals.items() if score >= 0.1)
 
 
 _PREFIXES = (

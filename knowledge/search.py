@@ -463,6 +463,9 @@ class KnowledgeIndex:
         if _asks_agreement(query) and "count" not in cues:
             cues.add("agreement")
         required = query.strong_cues & REQUIRED
+        counted_ok = (
+            self._counted_passages(query, [*ids, *neighbours]) if "count" in required else None
+        )
         strict_entities = [
             t.entity for t in query.terms if t.entity and t.known and t.entity not in self._ambient
         ]
@@ -529,6 +532,10 @@ class KnowledgeIndex:
                 if role_ids and any(r.id in role_ids for r in unit_rows):
                     bonus += ROLE_BONUS
                 satisfied = required <= flags
+                if satisfied and counted_ok is not None:
+                    # «сколько компаний …» needs a figure that counts companies, if the
+                    # articles count that thing anywhere among the candidates
+                    satisfied = any(r.id in counted_ok for r in unit_rows)
                 score = coverage + bonus - penalty - (0.0 if satisfied else 1.0)
                 units.append(_Unit(unit_rows, texts, score, coverage, content, satisfied))
         units.sort(key=lambda u: (-u.score, -u.coverage, u.rows[0].id))
@@ -539,9 +546,29 @@ class KnowledgeIndex:
             ids_in = {r.id for r in unit.rows}
             if ids_in & used:
                 continue
-            used |= ids_in
+            unit = _with_continuation(unit, rows)
+            used |= {r.id for r in unit.rows}
             chosen.append(unit)
         return chosen
+
+    def _counted_passages(self, query: Query, ids: list[int]) -> set[int] | None:
+        """Passages holding a figure that counts what the question counts; ``None`` when no
+        candidate counts it at all (then any number will do)."""
+        wanted: set[str] = set()
+        for t in query.terms:
+            if not t.entity and not _is_number(t.lemma) and _pos(t) == "NOUN":
+                wanted |= {t.lemma} | t.synonyms | t.alternatives
+        if not wanted or not ids or not self._has_column("figures", "passage_id"):
+            return None
+        marks = ",".join("?" * len(ids))
+        found = {
+            pid
+            for pid, counts in self._query(
+                f"SELECT passage_id, counts FROM figures WHERE passage_id IN ({marks})", ids
+            )
+            if words(counts) and lemma(words(counts)[-1]) in wanted
+        }
+        return found or None
 
     def _refine(self, query: Query, units: list[_Unit]) -> list[_Unit]:
         """Second look at the leading units: modifiers the question did not ask for, and
@@ -930,6 +957,25 @@ def _similar(text: str, region: Region) -> float:
 
 
 _AREA_WORDS = frozenset({"область", "области", "край", "республика", "автономный", "округ"})
+
+
+def _with_continuation(unit: _Unit, rows: dict[int, _Row]) -> _Unit:
+    """Never cut a hit right before a sentence that leans on it («Там будут представлены…»,
+    «Среди них …»): the continuation is usually what the reader wanted."""
+    last = unit.rows[-1]
+    nxt = rows.get(last.id + 1)
+    if nxt is None or nxt.article_id != last.article_id or not nxt.anaphoric:
+        return unit
+    if sum(len(t) for t in unit.texts) + len(unit.texts) + len(nxt.text) > MAX_SNIPPET:
+        return unit
+    return _Unit(
+        (*unit.rows, nxt),
+        (*unit.texts, nxt.text),
+        unit.score,
+        unit.coverage,
+        unit.content,
+        unit.satisfied,
+    )
 
 
 _CLAUSE_BREAK = (", ", " — ", " – ", ": ", "; ")
