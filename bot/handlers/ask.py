@@ -1,0 +1,189 @@
+"""Questions in free text and the buttons under answers: «Ещё», «Источник», 👍/👎.
+
+This router goes last: its free-text handler takes whatever text is left, then unknown
+commands are named as such, and non-text messages in private chats get a hint.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.chat_action import ChatActionSender
+
+from knowledge.reply import answer_reply
+from knowledge.service import KnowledgeService
+
+from .. import texts
+from ..filters import AddressedQuestion, UnknownCommand
+from ..keyboards import (
+    AnswerPage,
+    ExampleQuestion,
+    Feedback,
+    SourceOf,
+    answer_keyboard,
+    examples_keyboard,
+)
+from ..render import edit, is_private, send
+from ..state import StateStore
+
+__all__ = ["answer_question", "page_size", "setup"]
+
+logger = logging.getLogger(__name__)
+
+ADMIN_COMMAND_NAMES = frozenset(name for name, _ in texts.ADMIN_COMMANDS)
+
+
+def page_size(message: Message) -> int:
+    """Snippets per answer page: three in private, two in groups (keep group chats short)."""
+    return 3 if is_private(message) else 2
+
+
+async def answer_question(
+    message: Message,
+    question: str,
+    bot: Bot,
+    service: KnowledgeService,
+    store: StateStore,
+) -> None:
+    """Search (off the event loop, with the typing indicator), record, and reply."""
+    thread_id = message.message_thread_id if message.is_topic_message else None
+    async with ChatActionSender.typing(
+        bot=bot, chat_id=message.chat.id, message_thread_id=thread_id
+    ):
+        answer = await asyncio.to_thread(service.index.search, question)
+    question_id = store.record_question(question, answer.answered)
+    if not answer.answered:
+        await send(message, answer_reply(answer), reply_markup=examples_keyboard(limit=3))
+        return
+    count = page_size(message)
+    await send(
+        message,
+        answer_reply(answer, 0, count),
+        reply_markup=answer_keyboard(question_id, answer, 0, count),
+    )
+
+
+async def question_handler(
+    message: Message,
+    question: str,
+    bot: Bot,
+    service: KnowledgeService,
+    store: StateStore,
+) -> None:
+    """Receives a text question (private, or addressed to the bot in a group)."""
+    await answer_question(message, question, bot, service, store)
+
+
+async def example_handler(
+    callback: CallbackQuery,
+    callback_data: ExampleQuestion,
+    bot: Bot,
+    service: KnowledgeService,
+    store: StateStore,
+) -> None:
+    """Receives an example-question button: answers it as if it had been typed."""
+    if not isinstance(callback.message, Message):
+        return
+    if not 0 <= callback_data.i < len(texts.EXAMPLE_QUESTIONS):
+        return
+    question = texts.EXAMPLE_QUESTIONS[callback_data.i]
+    await answer_question(callback.message, question, bot, service, store)
+
+
+async def more_handler(
+    callback: CallbackQuery,
+    callback_data: AnswerPage,
+    callback_answer: CallbackAnswer,
+    service: KnowledgeService,
+    store: StateStore,
+) -> None:
+    """Receives «Ещё»/«Назад»: shows another page of snippets in the same message."""
+    question = store.question(callback_data.q)
+    if question is None or not isinstance(callback.message, Message):
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    answer = service.index.search(question)
+    count = page_size(callback.message)
+    start = max(0, callback_data.s)
+    await edit(
+        callback.message,
+        answer_reply(answer, start, count),
+        reply_markup=answer_keyboard(callback_data.q, answer, start, count)
+        if answer.answered
+        else None,
+    )
+
+
+async def source_handler(
+    callback: CallbackQuery,
+    callback_data: SourceOf,
+    callback_answer: CallbackAnswer,
+    service: KnowledgeService,
+    store: StateStore,
+) -> None:
+    """Receives «Источник»: sends the paragraph around the snippet, with its article."""
+    question = store.question(callback_data.q)
+    if question is None or not isinstance(callback.message, Message):
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    index = service.index
+    hits = index.search(question).hits
+    context = (
+        index.context(hits[callback_data.n].passage_id)
+        if 0 <= callback_data.n < len(hits)
+        else None
+    )
+    if context is None:
+        callback_answer.text = texts.SOURCE_GONE
+        return
+    paragraph, source = context
+    await send(callback.message, texts.source_reply(paragraph, source))
+
+
+async def feedback_handler(
+    callback: CallbackQuery,
+    callback_data: Feedback,
+    callback_answer: CallbackAnswer,
+    store: StateStore,
+) -> None:
+    """Receives 👍/👎: stores the vote (the last one counts) and thanks."""
+    if callback_data.v not in texts.FEEDBACK_THANKS or not store.set_feedback(
+        callback_data.q, callback_data.v
+    ):
+        callback_answer.text = texts.STALE_BUTTON
+        return
+    callback_answer.text = texts.FEEDBACK_THANKS[callback_data.v]
+
+
+async def unknown_command_handler(message: Message, command_name: str) -> None:
+    """Receives a command nobody handled (admin commands from non-admins end up here too)."""
+    if command_name in ADMIN_COMMAND_NAMES:
+        logger.warning(
+            "admin command /%s refused: user %s is not an admin or not in a private chat",
+            command_name,
+            message.from_user.id if message.from_user else None,
+        )
+    await send(message, texts.UNKNOWN_COMMAND)
+
+
+async def non_text_handler(message: Message) -> None:
+    """Receives stickers, photos, voice and other non-text messages in a private chat."""
+    await send(message, texts.NON_TEXT_HINT)
+
+
+def setup() -> Router:
+    """The router for questions and answer buttons; include it last."""
+    router = Router(name=__name__)
+    router.callback_query.register(example_handler, ExampleQuestion.filter())
+    router.callback_query.register(more_handler, AnswerPage.filter())
+    router.callback_query.register(source_handler, SourceOf.filter())
+    router.callback_query.register(feedback_handler, Feedback.filter())
+    router.message.register(unknown_command_handler, UnknownCommand())
+    router.message.register(question_handler, AddressedQuestion())
+    router.message.register(non_text_handler, F.chat.type == ChatType.PRIVATE, ~F.text)
+    return router

@@ -1,0 +1,38 @@
+"""/start and /help: what the bot knows, the commands, example questions as buttons."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandStart
+from aiogram.types import Message
+
+from knowledge.service import KnowledgeService
+
+from .. import texts
+from ..config import Settings
+from ..keyboards import examples_keyboard
+from ..render import is_private, send
+
+__all__ = ["setup"]
+
+
+async def command_help_handler(
+    message: Message, bot: Bot, service: KnowledgeService, settings: Settings
+) -> None:
+    """Receives /start (with or without a deep-link payload) and /help."""
+    me = await bot.me()
+    admin = (
+        is_private(message)
+        and message.from_user is not None
+        and message.from_user.id in settings.admin_ids
+    )
+    reply = texts.help_reply(service.index.info, me.username, admin=admin)
+    await send(message, reply, reply_markup=examples_keyboard())
+
+
+def setup() -> Router:
+    """The router for /start and /help."""
+    router = Router(name=__name__)
+    router.message.register(command_help_handler, CommandStart())
+    router.message.register(command_help_handler, Command("help"))
+    return router

@@ -1,0 +1,141 @@
+"""Inline keyboards and their callback data (short server-side ids, never the query itself).
+
+A question is stored in the state database and buttons carry its row id, so callback data
+stays a few bytes long whatever the user asked (Telegram's limit is 64 bytes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from knowledge import Answer, Region
+
+from . import texts
+
+__all__ = [
+    "AgreementsPage",
+    "AnswerPage",
+    "ExampleQuestion",
+    "Feedback",
+    "RegionPick",
+    "SourceOf",
+    "agreements_keyboard",
+    "answer_keyboard",
+    "examples_keyboard",
+    "region_back_keyboard",
+    "regions_keyboard",
+]
+
+MAX_REGION_BUTTONS = 60
+
+
+class AnswerPage(CallbackData, prefix="p"):
+    """«Ещё» / «Назад»: question id and the first snippet to show."""
+
+    q: int
+    s: int
+
+
+class SourceOf(CallbackData, prefix="s"):
+    """«Источник»: question id and the snippet's position among the hits."""
+
+    q: int
+    n: int
+
+
+class Feedback(CallbackData, prefix="f"):
+    """👍 (``v=1``) or 👎 (``v=-1``) for a question."""
+
+    q: int
+    v: int
+
+
+class ExampleQuestion(CallbackData, prefix="e"):
+    """An example question from /help, by its position in ``EXAMPLE_QUESTIONS``."""
+
+    i: int
+
+
+class AgreementsPage(CallbackData, prefix="a"):
+    """A page of /agreements."""
+
+    p: int
+
+
+class RegionPick(CallbackData, prefix="r"):
+    """A region by its index key (``""`` goes back to the list of all regions)."""
+
+    k: str
+
+
+def answer_keyboard(
+    question_id: int, answer: Answer, start: int, count: int
+) -> InlineKeyboardMarkup:
+    """Source buttons for the snippets shown, paging, and feedback."""
+    builder = InlineKeyboardBuilder()
+    shown = range(start, min(start + count, len(answer.hits)))
+    for n in shown:
+        label = texts.BUTTON_SOURCE if len(shown) == 1 else f"{texts.BUTTON_SOURCE} {n + 1}"
+        builder.button(text=label, callback_data=SourceOf(q=question_id, n=n))
+    paging = 0
+    if start > 0:
+        builder.button(
+            text=texts.BUTTON_BACK,
+            callback_data=AnswerPage(q=question_id, s=max(0, start - count)),
+        )
+        paging += 1
+    if start + count < len(answer.hits):
+        builder.button(
+            text=texts.BUTTON_MORE, callback_data=AnswerPage(q=question_id, s=start + count)
+        )
+        paging += 1
+    builder.button(text=texts.BUTTON_LIKE, callback_data=Feedback(q=question_id, v=1))
+    builder.button(text=texts.BUTTON_DISLIKE, callback_data=Feedback(q=question_id, v=-1))
+    sizes = [len(shown)] if shown else []
+    if paging:
+        sizes.append(paging)
+    builder.adjust(*sizes, 2)
+    return builder.as_markup()
+
+
+def examples_keyboard(limit: int = len(texts.EXAMPLE_QUESTIONS)) -> InlineKeyboardMarkup:
+    """One button per example question."""
+    builder = InlineKeyboardBuilder()
+    for i, question in enumerate(texts.EXAMPLE_QUESTIONS[:limit]):
+        builder.button(text=question, callback_data=ExampleQuestion(i=i))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def agreements_keyboard(page: int, pages: int) -> InlineKeyboardMarkup | None:
+    """«Назад» / «Дальше» between pages of /agreements (none when there is one page)."""
+    if pages <= 1:
+        return None
+    builder = InlineKeyboardBuilder()
+    if page > 0:
+        builder.button(text=texts.BUTTON_BACK, callback_data=AgreementsPage(p=page - 1))
+    if page < pages - 1:
+        builder.button(text=texts.BUTTON_NEXT, callback_data=AgreementsPage(p=page + 1))
+    return builder.as_markup()
+
+
+def regions_keyboard(regions: Sequence[Region]) -> InlineKeyboardMarkup | None:
+    """A button per region, two a row (none when there are no regions)."""
+    if not regions:
+        return None
+    builder = InlineKeyboardBuilder()
+    for region in regions[:MAX_REGION_BUTTONS]:
+        builder.button(text=region.name, callback_data=RegionPick(k=region.key))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def region_back_keyboard() -> InlineKeyboardMarkup:
+    """Back to the list of all regions."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=texts.BUTTON_ALL_REGIONS, callback_data=RegionPick(k=""))
+    return builder.as_markup()

@@ -1,0 +1,277 @@
+"""Every Russian string the bot itself shows: help, buttons, errors, admin reports, console.
+
+Answers about the exhibition are worded once in ``knowledge.reply``; this module holds only
+what is specific to the Telegram bot.  Longer texts are built as ``Span`` tuples like the
+knowledge replies, so both reach Telegram through the same entity rendering.
+"""
+
+from __future__ import annotations
+
+from knowledge import IndexInfo, SkippedFile, Source
+from knowledge.models import russian_date
+from knowledge.reply import EXAMPLE_QUESTIONS, Reply, Span, fit
+from knowledge.service import ReloadFailed, ReloadResult, UploadResult
+
+from .state import Stats
+
+__all__ = [
+    "ADMIN_COMMANDS",
+    "COMMANDS",
+    "EXAMPLE_QUESTIONS",
+]
+
+EXHIBITION = "«ИННОПРОМ. Беларусь»"
+EXHIBITION_WHEN = "Минск, 29 сентября — 1 октября 2025"
+
+# ---------------------------------------------------------------- command menu (a-z only)
+
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", "Что я знаю и примеры вопросов"),
+    ("help", "Справка: команды и примеры вопросов"),
+    ("agreements", "Соглашения, подписанные на выставке"),
+    ("region", "Регион: люди, соглашения, цифры"),
+    ("sources", "Статьи, по которым я отвечаю"),
+)
+ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("reload", "Перестроить индекс из папки со статьями"),
+    ("stats", "Статистика вопросов и оценок"),
+)
+
+# ---------------------------------------------------------------- buttons
+
+BUTTON_MORE = "Ещё"
+BUTTON_BACK = "◂ Назад"
+BUTTON_NEXT = "Дальше ▸"
+BUTTON_SOURCE = "Источник"
+BUTTON_LIKE = "👍"
+BUTTON_DISLIKE = "👎"
+BUTTON_ALL_REGIONS = "◂ Все регионы"
+INLINE_NOTHING_BUTTON = "Ничего не нашлось — спросить бота"
+INLINE_EMPTY_BUTTON = "Задать вопрос боту"
+
+# ---------------------------------------------------------------- short replies
+
+NON_TEXT_HINT = (
+    "Я понимаю только текст. Напишите вопрос о выставке словами, например: "
+    f"«{EXAMPLE_QUESTIONS[0]}» — или посмотрите /help."
+)
+UNKNOWN_COMMAND = "Не знаю такой команды. Что я умею — /help."
+ERROR_FALLBACK = (
+    "Простите, у меня что-то сломалось, и ответа не получилось. Спросите ещё раз "
+    "другими словами или загляните в /help — там команды и примеры вопросов."
+)
+STALE_BUTTON = "Эта кнопка устарела — задайте вопрос заново."
+SOURCE_GONE = "Этого фрагмента в статьях больше нет — задайте вопрос заново."
+FEEDBACK_THANKS = {1: "Спасибо! Рад, что пригодилось.", -1: "Спасибо, учту — передам редакции."}
+REGION_PICK = "Выберите регион или напишите /region и название, например: /region Смоленская"
+NO_REGIONS = "В статьях пока не упоминается ни один регион."
+
+
+def throttled(seconds: float) -> str:
+    """The one-time notice for a user who writes faster than the bot answers."""
+    whole = max(1, round(seconds))
+    return f"Слишком часто — подождите {whole} с, и я отвечу на следующий вопрос."
+
+
+# ---------------------------------------------------------------- /start, /help
+
+
+def _articles_dative(n: int) -> str:
+    return "статье" if n % 10 == 1 and n % 100 != 11 else "статьям"
+
+
+def _articles(n: int) -> str:
+    """``1 статья``, ``3 статьи``, ``5 статей``."""
+    if n % 10 == 1 and n % 100 != 11:
+        return f"{n} статья"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return f"{n} статьи"
+    return f"{n} статей"
+
+
+def help_reply(info: IndexInfo, bot_username: str | None, admin: bool = False) -> Reply:
+    """What the bot knows, the commands and where the example buttons are."""
+    spans: list[Span] = [
+        Span("Я отвечаю на вопросы о выставке "),
+        Span(EXHIBITION, "bold"),
+        Span(f" ({EXHIBITION_WHEN}) по {info.articles} {_articles_dative(info.articles)}"),
+    ]
+    if info.latest_date:
+        spans.append(Span(f", самая свежая — от {russian_date(info.latest_date)}"))
+    spans.append(Span(". В каждом ответе — источник: агентство, дата и статья.\n\n"))
+    spans.append(Span("Спросите своими словами или нажмите пример ниже.\n\n"))
+    spans.append(Span("Команды:\n", "bold"))
+    spans.append(Span("/agreements — соглашения, подписанные на выставке\n"))
+    spans.append(Span("/region <область> — регион: люди, соглашения, цифры\n"))
+    spans.append(Span("/sources — статьи, по которым я отвечаю\n"))
+    spans.append(Span("/help — эта справка\n"))
+    if bot_username:
+        spans.append(Span("\nВ группе: "))
+        spans.append(Span(f"@{bot_username} вопрос", "italic"))
+        spans.append(Span(" или ответ на моё сообщение. В любом чате: "))
+        spans.append(Span(f"@{bot_username} вопрос", "italic"))
+        spans.append(Span(" — и выберите ответ из списка.\n"))
+    if admin:
+        spans.append(Span("\nДля администраторов:\n", "bold"))
+        spans.append(Span("/reload — перестроить индекс из папки со статьями\n"))
+        spans.append(Span("/stats — статистика вопросов и оценок\n"))
+        spans.append(Span("Пришлите файл .txt — добавлю статью и перестрою индекс.\n"))
+    return fit(_strip(spans))
+
+
+# ---------------------------------------------------------------- «Источник», inline
+
+
+def source_reply(paragraph: str, source: Source) -> Reply:
+    """The paragraph around a snippet, headed by its article."""
+    return fit(
+        (
+            Span(f"«{source.title}»", "bold"),
+            Span("\n"),
+            Span(source.label(), "italic"),
+            Span("\n\n"),
+            Span(paragraph),
+        )
+    )
+
+
+def inline_card(snippet: str, source: Source) -> Reply:
+    """One inline-mode result as posted into a chat: the snippet and its source."""
+    return fit(
+        (
+            Span(snippet),
+            Span("\n— "),
+            Span(f"{source.label()} · «{source.title}»", "italic"),
+        )
+    )
+
+
+# ---------------------------------------------------------------- admin
+
+RELOAD_BUSY = "Перезагрузка уже идёт — дождитесь её окончания."
+UPLOAD_NOT_TXT = "Принимаю только текстовые статьи в файлах .txt (UTF-8 или cp1251)."
+
+
+def upload_too_big(limit: int) -> str:
+    """A document over the size limit (checked before downloading)."""
+    return f"Файл больше {_kilobytes(limit)} — такой не приму. Пришлите статью поменьше."
+
+
+def upload_rejected(reason: str) -> str:
+    """An uploaded file that is not a usable article; nothing was saved."""
+    return f"Файл не принят: {reason}. Ничего не сохранено, индекс прежний."
+
+
+def _kilobytes(size: int) -> str:
+    return f"{size // 1000} КБ" if size >= 1000 else f"{size} байт"
+
+
+def reload_reply(result: ReloadResult) -> Reply:
+    """Old → new counts, skipped files with reasons and the build time."""
+    old, new = result.old, result.new
+    spans: list[Span] = [
+        Span(f"Индекс перестроен за {result.elapsed_ms:.0f} мс.\n", "bold"),
+        Span(f"Статей: {old.articles} → {new.articles}\n"),
+        Span(f"Фрагментов: {old.passages} → {new.passages}\n"),
+    ]
+    for key, label in (("agreements", "Соглашений"), ("people", "Людей"), ("figures", "Цифр")):
+        spans.append(Span(f"{label}: {old.facts.get(key, 0)} → {new.facts.get(key, 0)}\n"))
+    spans.extend(_skipped(result.skipped))
+    return fit(_strip(spans))
+
+
+def reload_failed_reply(error: ReloadFailed, info: IndexInfo) -> Reply:
+    """A failed reload: why, and that the old index keeps serving."""
+    spans: list[Span] = [
+        Span("Индекс не перестроен: ", "bold"),
+        Span(f"{error.reason}.\n"),
+        Span(f"Продолжаю отвечать по прежнему индексу ({_articles(info.articles)}).\n"),
+    ]
+    spans.extend(_skipped(error.skipped))
+    return fit(_strip(spans))
+
+
+def upload_reply(result: UploadResult) -> Reply:
+    """An accepted upload: the title it was saved with, then the reload report."""
+    head = (
+        Span("Статья сохранена: ", "bold"),
+        Span(f"«{result.title}» (файл {result.saved_as}).\n\n"),
+    )
+    return fit(head + reload_reply(result.reload))
+
+
+def _skipped(skipped: tuple[SkippedFile, ...]) -> list[Span]:
+    if not skipped:
+        return []
+    spans = [Span(f"\nПропущено файлов: {len(skipped)}\n", "bold")]
+    spans.extend(Span(f"• {item.name} — {item.reason}\n") for item in skipped)
+    return spans
+
+
+def stats_reply(stats: Stats) -> Reply:
+    """Questions, answered share, feedback and what to write about next."""
+    if not stats.questions:
+        return (Span("Вопросов пока не было."),)
+    spans: list[Span] = [
+        Span("Статистика\n", "bold"),
+        Span(
+            f"Вопросов: {stats.questions}, с ответом: {stats.answered} "
+            f"({stats.answered_share:.0%})\n"
+        ),
+        Span(f"Оценки: {BUTTON_LIKE} {stats.likes}, {BUTTON_DISLIKE} {stats.dislikes}\n"),
+    ]
+    if stats.top_declined:
+        spans.append(Span("\nЧаще всего без ответа — о чём стоит написать:\n", "bold"))
+        for i, (question, count) in enumerate(stats.top_declined, start=1):
+            spans.append(Span(f"{i}. «{question[:200]}» — {count}\n"))
+    return fit(_strip(spans))
+
+
+def _strip(spans: list[Span]) -> Reply:
+    if spans and spans[-1].text.endswith("\n"):
+        spans[-1] = Span(spans[-1].text.rstrip("\n"), spans[-1].style)
+    return tuple(spans)
+
+
+# ---------------------------------------------------------------- operator messages
+
+NO_TOKEN = (
+    "BOT_TOKEN не задан: боту нечем войти в Telegram. Задайте его в окружении или в .env, "
+    "а попробовать бота без токена можно в терминале: innoprom-bot chat"
+)
+BAD_TOKEN = "BOT_TOKEN не похож на токен бота (вида 123456:ABC…). Проверьте его у @BotFather."
+TOKEN_REJECTED = "Telegram не принял BOT_TOKEN (Unauthorized). Проверьте токен у @BotFather."
+NO_WEBHOOK_SECRET = (
+    "WEBHOOK_URL задан, а WEBHOOK_SECRET — нет или он не из символов A-Z, a-z, 0-9, _ и - "
+    "(до 256). Без секрета вебхук принял бы запросы от кого угодно."
+)
+
+
+def index_failed(reason: str) -> str:
+    """The index could neither be opened nor built at start."""
+    return f"Индекс не построен: {reason}. Проверьте SEEDS_DIR и INDEX_PATH."
+
+
+def network_failed(reason: str) -> str:
+    """Telegram (or TELEGRAM_API_URL) was not reachable at start."""
+    return f"Не удалось связаться с Telegram: {reason}. Проверьте сеть и TELEGRAM_API_URL."
+
+
+# ---------------------------------------------------------------- console chat
+
+CONSOLE_BANNER = (
+    f"Консольный чат с ботом {EXHIBITION}: всё как в Telegram, только без сети.\n"
+    "Пишите вопросы и команды (/help). Номер — нажать кнопку под последним сообщением.\n"
+    ":inline вопрос — встроенный режим, :file путь.txt — прислать файл (админу), "
+    ":q или Ctrl+D — выход."
+)
+CONSOLE_BANNER_ADMIN = "Вы — администратор: доступны /reload, /stats и :file."
+CONSOLE_YOU = "вы ▸ "
+CONSOLE_BOT = "бот ▸ "
+CONSOLE_EDITED = "бот ✎ "
+CONSOLE_TOAST = "бот ⓘ "
+CONSOLE_INLINE = "встроенный режим ▸ "
+CONSOLE_INLINE_EMPTY = "встроенный режим ▸ ничего не найдено"
+CONSOLE_NO_BUTTON = "Нет кнопки с таким номером."
+CONSOLE_NO_FILE = "Не удалось прочитать файл: {reason}"
+CONSOLE_USAGE_FILE = "Укажите путь: :file статья.txt"
