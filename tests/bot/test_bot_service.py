@@ -1,0 +1,155 @@
+"""KnowledgeService: atomic reload, failed builds keep the old index, uploads, busy refusal."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+import pytest
+from bot_testkit import UNSEEN
+
+from bot.config import Settings
+from knowledge import KnowledgeIndex
+from knowledge.service import InvalidSeed, KnowledgeService, ReloadBusy, ReloadFailed
+
+
+def open_service(settings: Settings, close_delay: float = 0) -> KnowledgeService:
+    index = KnowledgeIndex.open(settings.index_path)
+    return KnowledgeService(
+        index, settings.seeds_dir, settings.index_path, close_delay=close_delay
+    )
+
+
+async def test_reload_swaps_in_a_new_index_and_reports_counts(settings: Settings) -> None:
+    """A new seed file shows up after reload; the report has old → new counts."""
+    service = open_service(settings)
+    try:
+        old = service.index
+        (settings.seeds_dir / "grodno.txt").write_bytes(
+            (UNSEEN / "u01_belta_grodno.txt").read_bytes()
+        )
+        result = await service.reload()
+        assert service.index is not old
+        assert (result.old.articles, result.new.articles) == (5, 6)
+        assert result.new.passages > result.old.passages
+        assert result.elapsed_ms > 0
+        assert service.index.find_region("гродненская").region is not None
+        with pytest.raises(sqlite3.ProgrammingError):  # close_delay=0: closed at once
+            old.search("Сколько было посетителей?")
+        reopened = KnowledgeIndex.open(settings.index_path)  # the file on disk is the new one
+        assert reopened.info.articles == 6
+        reopened.close()
+    finally:
+        service.close()
+
+
+async def test_failed_build_keeps_the_old_index(settings: Settings) -> None:
+    """No usable seeds: ReloadFailed with the reasons, the old index keeps answering."""
+    service = open_service(settings)
+    try:
+        for path in settings.seeds_dir.iterdir():
+            path.unlink()
+        (settings.seeds_dir / "empty.txt").write_bytes(b"")
+        old = service.index
+        with pytest.raises(ReloadFailed) as failure:
+            await service.reload()
+        assert [s.name for s in failure.value.skipped] == ["empty.txt"]
+        assert service.index is old
+        assert service.index.search("Сколько было посетителей?").answered
+        assert KnowledgeIndex.open(settings.index_path).info.articles == 5
+        assert not list(settings.index_path.parent.glob(".*staging*"))
+    finally:
+        service.close()
+
+
+async def test_second_reload_is_refused_while_one_runs(settings: Settings) -> None:
+    """Two reloads at once: the second raises ReloadBusy, the first completes."""
+    service = open_service(settings)
+    try:
+        first = asyncio.create_task(service.reload())
+        await asyncio.sleep(0)
+        assert service.busy
+        with pytest.raises(ReloadBusy):
+            await service.reload()
+        with pytest.raises(ReloadBusy):
+            await service.add_seed(b"whatever")
+        assert (await first).new.articles == 5
+        assert not service.busy
+    finally:
+        service.close()
+
+
+async def test_replaced_index_stays_usable_until_its_close_delay(settings: Settings) -> None:
+    """A search already holding the old index is not cut off by the swap."""
+    service = open_service(settings, close_delay=0.05)
+    try:
+        old = service.index
+        await service.reload()
+        assert old.search("Сколько было посетителей?").answered
+        await asyncio.sleep(0.1)
+        with pytest.raises(sqlite3.ProgrammingError):
+            old.search("Сколько было посетителей?")
+    finally:
+        service.close()
+
+
+async def test_upload_is_saved_under_a_generated_name(settings: Settings) -> None:
+    """An accepted upload lands in SEEDS_DIR as upload-*.txt and is indexed."""
+    service = open_service(settings)
+    try:
+        data = (UNSEEN / "u04_sb_minsk.txt").read_bytes()
+        result = await service.add_seed(data)
+        saved = settings.seeds_dir / result.saved_as
+        assert result.saved_as.startswith("upload-") and result.saved_as.endswith(".txt")
+        assert saved.read_bytes() == data
+        assert result.reload.new.articles == 6
+        assert not list(settings.seeds_dir.glob(".*"))
+    finally:
+        service.close()
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "пустой"),
+        (b"   \n\n ", "пустой"),
+        (b"\x00\x01\x02binary\xff" * 50, "кодировка"),
+        ("Коротко.".encode(), "мало текста"),
+    ],
+)
+async def test_bad_uploads_save_nothing(settings: Settings, data: bytes, reason: str) -> None:
+    """Empty, binary and too-short files are refused with a reason; nothing is written."""
+    service = open_service(settings)
+    before = sorted(p.name for p in settings.seeds_dir.iterdir())
+    try:
+        with pytest.raises(InvalidSeed) as refused:
+            await service.add_seed(data)
+        assert reason in refused.value.reason
+        assert sorted(p.name for p in settings.seeds_dir.iterdir()) == before
+    finally:
+        service.close()
+
+
+async def test_duplicate_upload_is_refused(settings: Settings) -> None:
+    """The same article twice (even re-encoded as cp1251) is refused the second time."""
+    service = open_service(settings)
+    try:
+        text = (UNSEEN / "u02_tass_results.txt").read_text(encoding="utf-8")
+        await service.add_seed(text.encode("utf-8"))
+        with pytest.raises(InvalidSeed, match="повторяет статью upload-"):
+            await service.add_seed(text.encode("cp1251"))
+        assert len(list(settings.seeds_dir.glob("upload-*.txt"))) == 1
+    finally:
+        service.close()
+
+
+async def test_cp1251_upload_is_accepted(settings: Settings) -> None:
+    """A Windows-1251 article is read like a UTF-8 one."""
+    service = open_service(settings)
+    try:
+        text = (UNSEEN / "u03_nodate_tatarstan.txt").read_text(encoding="utf-8")
+        result = await service.add_seed(text.encode("cp1251"))
+        assert result.reload.new.articles == 6
+        assert service.index.find_region("Татарстан").region is not None
+    finally:
+        service.close()
