@@ -152,6 +152,7 @@ def _num_token(value: float) -> str:
     return f"n{int(value)}" if value == int(value) else f"n{value:g}".replace(".", "p")
 
 
+@lru_cache(maxsize=4096)
 def entity_token(key: str) -> str:
     """The index token standing for a gazetteer entity, whatever form the text used."""
     return "ent" + re.sub(r"[^a-z0-9а-я]", "", key.lower())
@@ -195,13 +196,21 @@ def _in_grammar_phrases(words: list[str]) -> set[int]:
     Their nouns (итог, рамка, поле, день) are grammar here, not topic, on both sides.
     """
     inside: set[int] = set()
-    phrases = lexicon().grammar_phrases
-    for i in range(len(words)):
-        for phrase in phrases:
+    by_first = _grammar_index()
+    for i, word in enumerate(words):
+        for phrase in by_first.get(word, ()):
             if tuple(words[i : i + len(phrase)]) == phrase:
                 inside.update(range(i, i + len(phrase)))
                 break
     return inside
+
+
+@lru_cache(maxsize=1)
+def _grammar_index() -> dict[str, tuple[tuple[str, ...], ...]]:
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in lexicon().grammar_phrases:
+        index.setdefault(phrase[0], []).append(phrase)
+    return {k: tuple(v) for k, v in index.items()}
 
 
 def _raw_tokens(text: str) -> list[tuple[str, str]]:
@@ -577,6 +586,7 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
     )
 
 
+@lru_cache(maxsize=50_000)
 def _alternative_lemmas(word: str) -> frozenset[str]:
     """Other plausible dictionary forms of an ambiguous word: «банки» → банк, банка."""
     from .normalize import morph

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .lexicon import gazetteer, lexicon
 from .normalize import lemma, normalize, parse, stem
@@ -115,6 +116,7 @@ def _is_name_word(tok: Tok) -> bool:
     return tok.is_word and tok.capital and not tok.text.isupper() and len(tok.text) > 1
 
 
+@lru_cache(maxsize=100_000)
 def _has_grammeme(word: str, grammeme: str) -> bool:
     from .normalize import morph
 

@@ -23,7 +23,16 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from .analysis import Query, Term, Vocabulary, analyze_question, entity_token, person_token
+from .analysis import (
+    Query,
+    SentenceFeatures,
+    Term,
+    Vocabulary,
+    analyze_question,
+    entity_token,
+    person_token,
+    sentence_features,
+)
 from .lexicon import gazetteer, known_forms, lexicon
 from .models import (
     Agreement,
@@ -47,7 +56,8 @@ __all__ = ["IndexUnavailable", "KnowledgeIndex"]
 logger = logging.getLogger(__name__)
 
 MAX_SNIPPET = 420
-CANDIDATES = 80
+CANDIDATES = 60
+ROW_CACHE = 50_000
 # Below this share of the question's weight covered by the best snippet, the answer is "no".
 MIN_COVERAGE = 0.55
 # …and below this share of what the question asks about (its words other than names of
@@ -77,7 +87,7 @@ PERSON_BONUS = 0.25
 ROLE_BONUS = 0.15
 # The second look (_refine) reorders this many leading units.
 REFINE = 12
-MODIFIER_PENALTY = 0.08
+MODIFIER_PENALTY = 0.15
 FIGURE_BONUS = 0.15
 # Verbs are paraphrased far more often than nouns; they weigh less.
 POS_WEIGHT = {"VERB": 0.6, "INFN": 0.6, "PRTF": 0.6, "PRTS": 0.6, "GRND": 0.6, "ADVB": 0.5}
@@ -165,6 +175,8 @@ class KnowledgeIndex:
             persons=persons,
         )
         self._surfaces: dict[str, list[str]] | None = None
+        self._people: tuple[Person, ...] | None = None
+        self._row_cache: dict[int, _Row] = {}
         # passages where a person's role is stated: the answer to «кто такой X?»
         self._role_passages: dict[str, set[int]] = {}
         if self._has_column("people", "passage_id"):
@@ -319,6 +331,10 @@ class KnowledgeIndex:
                 topics=topics,
             )
         best = units[0].score
+        # facts come from the passages that answer the question, not from the whole corpus
+        relevant = [
+            r.id for u in units if u.coverage >= MIN_COVERAGE and u.satisfied for r in u.rows
+        ]
         hits: list[Hit] = []
         for unit in units:
             if len(hits) >= limit:
@@ -336,8 +352,8 @@ class KnowledgeIndex:
             question,
             True,
             hits=tuple(hits),
-            figures=self._answer_figures(query),
-            agreements=self._answer_agreements(query),
+            figures=self._answer_figures(query, relevant),
+            agreements=self._answer_agreements(query, relevant),
             people=people_asked or self._answer_people(query),
             topics=topics,
         )
@@ -402,7 +418,19 @@ class KnowledgeIndex:
         return [r[0] for r in rows]
 
     def _rows(self, ids: Iterable[int]) -> dict[int, _Row]:
-        ids = list(dict.fromkeys(ids))
+        """Passages by id; parsed rows are kept (the index never changes under us)."""
+        wanted = list(dict.fromkeys(ids))
+        result = {i: self._row_cache[i] for i in wanted if i in self._row_cache}
+        missing = [i for i in wanted if i not in result]
+        if missing:
+            fresh = self._load_rows(missing)
+            if len(self._row_cache) > ROW_CACHE:
+                self._row_cache.clear()
+            self._row_cache.update(fresh)
+            result.update(fresh)
+        return result
+
+    def _load_rows(self, ids: list[int]) -> dict[int, _Row]:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
@@ -477,40 +505,53 @@ class KnowledgeIndex:
             for p in self._people_by_stem(boost):
                 role_ids |= self._role_passages.get(person_token(p), set())
         units: list[_Unit] = []
+        terms = query.terms
+        vectors: dict[int, list[float]] = {}
+        wanted_flags = cues | {"agreement", "person"}
+
+        def vector(r: _Row) -> list[float]:
+            found = vectors.get(r.id)
+            if found is None:
+                found = vectors[r.id] = [_match(t, r) for t in terms]
+            return found
+
         for pid in ids:
             row = rows.get(pid)
             if row is None:
                 continue
-            own = [_match(t, row) for t in query.terms]
+            own = vector(row)
             options: list[tuple[tuple[_Row, ...], tuple[str, ...], list[float], float]] = [
                 ((row,), (row.text,), own, 0.0)
             ]
-            prev = rows.get(pid - 1)
-            nxt = rows.get(pid + 1)
-            if prev and prev.article_id == row.article_id:
-                factor = _partner_factor(row.anaphoric, prev.paragraph == row.paragraph)
-                shown = _fit_context(prev.text, MAX_SNIPPET - len(row.text) - 1, tail=True)
-                if shown:
-                    options.append(
-                        (
-                            (prev, row),
-                            (shown, row.text),
-                            self._pair(query, own, prev, factor),
-                            _penalty(prev, row),
-                        )
+            for other, first in ((rows.get(pid - 1), False), (rows.get(pid + 1), True)):
+                if other is None or other.article_id != row.article_id:
+                    continue
+                theirs = vector(other)
+                # a neighbour is only worth scoring if it adds a word or a kind of answer
+                adds_flag = bool((other.flags - row.flags) & wanted_flags)
+                adds_words = any(o > m for o, m in zip(theirs, own, strict=True))
+                if not adds_flag and not adds_words:
+                    continue
+                leaning = (other if first else row).anaphoric
+                factor = _partner_factor(leaning, other.paragraph == row.paragraph)
+                room = MAX_SNIPPET - len(row.text) - 1
+                # a neighbour that supplies words of the question is shown whole; one that
+                # only gives context may be cut to a clause
+                shown = _fit_context(other.text, room, tail=not first)
+                if not shown:
+                    continue
+                if shown != other.text and adds_words:
+                    # score the neighbour by the part that is actually shown
+                    theirs = [_match(t, _clipped(other, shown)) for t in terms]
+                pair = (row, other) if first else (other, row)
+                options.append(
+                    (
+                        pair,
+                        (row.text, shown) if first else (shown, row.text),
+                        [max(m, factor * o) for m, o in zip(own, theirs, strict=True)],
+                        _penalty(*pair),
                     )
-            if nxt and nxt.article_id == row.article_id:
-                factor = _partner_factor(nxt.anaphoric, nxt.paragraph == row.paragraph)
-                shown = _fit_context(nxt.text, MAX_SNIPPET - len(row.text) - 1, tail=False)
-                if shown:
-                    options.append(
-                        (
-                            (row, nxt),
-                            (row.text, shown),
-                            self._pair(query, own, nxt, factor),
-                            _penalty(row, nxt),
-                        )
-                    )
+                )
             for unit_rows, texts, matches, penalty in options:
                 lemmas: set[str] = set()
                 flags: set[str] = set()
@@ -622,22 +663,18 @@ class KnowledgeIndex:
                 fits[pid] = max(fits.get(pid, -9.0), fit)
         return fits
 
-    @staticmethod
-    def _pair(query: Query, own: list[float], other: _Row, factor: float) -> list[float]:
-        return [max(m, factor * _match(t, other)) for t, m in zip(query.terms, own, strict=True)]
-
     # ------------------------------------------------------------------ facts
 
     def _topics(self) -> tuple[str, ...]:
         regions = [r.name for r in self.regions() if r.kind != "country"][:6]
         return tuple(regions)
 
-    def agreements(self) -> tuple[Agreement, ...]:
-        """Every agreement extracted from the articles, in article order."""
-        rows = self._query(
-            "SELECT kind, parties, subject, sentence, article_id, regions FROM agreements"
-            " ORDER BY id"
-        ) if self._has_column("agreements", "kind") else []
+    def agreements(self, passage_ids: Iterable[int] | None = None) -> tuple[Agreement, ...]:
+        """Agreements extracted from the articles (optionally only from some passages)."""
+        if not self._has_column("agreements", "kind"):
+            return ()
+        sql = "SELECT kind, parties, subject, sentence, article_id, regions FROM agreements"
+        rows = self._query_in(sql, "passage_id", passage_ids)
         return tuple(
             Agreement(
                 kind=r[0],
@@ -651,13 +688,15 @@ class KnowledgeIndex:
         )
 
     def people(self) -> tuple[Person, ...]:
-        """Every person extracted from the articles."""
+        """Every person extracted from the articles (loaded once: the index is read-only)."""
+        if self._people is not None:
+            return self._people
         rows = self._query(
             "SELECT name, role, organisation, region, sentence, article_id FROM people"
             " ORDER BY id"
         ) if self._has_column("people", "name") else []
         entries = gazetteer().entries
-        return tuple(
+        self._people = tuple(
             Person(
                 name=r[0],
                 role=r[1],
@@ -668,20 +707,29 @@ class KnowledgeIndex:
             )
             for r in rows
         )
+        return self._people
 
-    def figures(self, category: str | None = None) -> tuple[Figure, ...]:
-        """Key figures, optionally of one category."""
+    def _query_in(
+        self, sql: str, column: str, ids: Iterable[int] | None
+    ) -> list[tuple[Any, ...]]:
+        """``sql`` (a plain SELECT) for all rows, or only rows whose ``column`` is in ``ids``."""
+        if ids is None:
+            return self._query(sql + " ORDER BY id")
+        chosen = list(dict.fromkeys(ids))
+        if not chosen:
+            return []
+        marks = ",".join("?" * len(chosen))
+        return self._query(f"{sql} WHERE {column} IN ({marks}) ORDER BY id", chosen)
+
+    def figures(self, passage_ids: Iterable[int] | None = None) -> tuple[Figure, ...]:
+        """Key figures (optionally only those stated in some passages)."""
         if not self._has_column("figures", "value"):
             return ()
         sql = (
             "SELECT value, display, counts, category, sentence, article_id, qualifier, regions"
             " FROM figures"
         )
-        params: tuple[Any, ...] = ()
-        if category:
-            sql += " WHERE category = ?"
-            params = (category,)
-        rows = self._query(sql + " ORDER BY id", params)
+        rows = self._query_in(sql, "passage_id", passage_ids)
         return tuple(
             Figure(
                 value=r[0],
@@ -696,14 +744,15 @@ class KnowledgeIndex:
             for r in rows
         )
 
-    def _answer_figures(self, query: Query) -> tuple[FigureGroup, ...]:
-        """Figures that count what a «сколько» question asks about, from every source."""
+    def _answer_figures(self, query: Query, ids: list[int]) -> tuple[FigureGroup, ...]:
+        """Figures that count what a «сколько» question asks about, from every source among
+        the passages that answer it."""
         if "count" not in query.cues:
             return ()
         wanted = _query_lemmas(query)
         wanted |= {a for t in query.terms if t.entity for a in _entity_adjectives(t.entity)}
         groups: dict[str, list[tuple[float, Figure]]] = {}
-        for figure in self.figures():
+        for figure in self.figures(ids):
             fit = _figure_fit(figure.display, figure.counts, wanted)
             if fit is None:
                 continue
@@ -717,10 +766,11 @@ class KnowledgeIndex:
         result.sort(key=lambda g: (-g[0], -len(g[1].figures)))
         return tuple(g for _, g in result[:2])
 
-    def _answer_agreements(self, query: Query) -> tuple[Agreement, ...]:
+    def _answer_agreements(self, query: Query, ids: list[int]) -> tuple[Agreement, ...]:
+        """Agreements reported in the passages that answer an agreements question."""
         if not _asks_agreement(query) and not query.entities:
             return ()
-        agreements = self.agreements()
+        agreements = self.agreements(ids)
         if not agreements:
             return ()
         vocab = _agreement_vocabulary()
@@ -740,10 +790,6 @@ class KnowledgeIndex:
             if specific and not hit_terms and not entity_keys & region_tokens:
                 continue
             picked.append(a)
-        if not _asks_agreement(query) and not picked:
-            return ()
-        if not _asks_agreement(query):
-            return tuple(picked)
         return tuple(picked)
 
     def _answer_people(self, query: Query) -> tuple[Person, ...]:
@@ -808,12 +854,14 @@ class KnowledgeIndex:
         if region is None:
             return None
         people = tuple(p for p in self.people() if p.region == region.name)
+        names = {region.name} | {p.name for p in people}
         agreements = tuple(
-            a for a in self.agreements()
-            if key in a.regions or any(region.name == party for party in a.parties)
-            or any(p.name in a.parties for p in people)
+            a
+            for a in self.agreements(self._ids_mentioning("agreements", key))
+            if key in a.regions or names & set(a.parties)
         )
-        figures = tuple(f for f in self.figures() if key in f.regions)
+        figures = self.figures(self._ids_mentioning("figures", key))
+        figures = tuple(f for f in figures if key in f.regions)
         token = entity_token(key)
         rows = self._query(
             "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT 40",
@@ -831,6 +879,14 @@ class KnowledgeIndex:
         if region.kind == "country":
             figures = figures[:8]
         return RegionReport(region, people, agreements, figures, hits)
+
+    def _ids_mentioning(self, table: str, key: str) -> list[int]:
+        """Passage ids of a fact table's rows that concern a region."""
+        rows = self._query(
+            f"SELECT passage_id FROM {table} WHERE ' ' || regions || ' ' LIKE ?",
+            (f"% {key} %",),
+        )
+        return [r[0] for r in rows if r[0] is not None]
 
     def context(self, passage_id: int) -> tuple[str, Source] | None:
         """The paragraph around a passage (for the «Источник» button)."""
@@ -863,6 +919,7 @@ def _restrictive_adjectives() -> frozenset[str]:
     return frozenset(adjectives | _ORDINAL)
 
 
+@lru_cache(maxsize=4096)
 def _entity_adjectives(token: str) -> frozenset[str]:
     for key, entry in gazetteer().entries.items():
         if entity_token(key) == token:
@@ -902,15 +959,21 @@ def _narrowing_words() -> frozenset[str]:
     return _restrictive_adjectives() | frozenset(names)
 
 
+@lru_cache(maxsize=4096)
+def _text_lemmas(text: str) -> tuple[str, ...]:
+    """Lemmas of a passage in order (cached: the same passages come up again and again)."""
+    return tuple(lemma(w) for w in words(text))
+
+
 def _unrequested_modifier(text: str, nouns: dict[str, set[str]], wanted: set[str]) -> bool:
     """True when a noun the question asks about is narrowed by a modifier it did not ask for:
     «сколько компаний» vs «200 белорусских компаний», «где прошла выставка» vs «Следующая
     выставка пройдёт …»."""
     restrictive = _restrictive_adjectives()
-    tokens = words(text)
-    lemmas = [lemma(w) for w in tokens]
+    lemmas = _text_lemmas(text)
+    asked = set().union(*nouns.values())
     for i, lem in enumerate(lemmas):
-        if not any(lem in group for group in nouns.values()):
+        if lem not in asked:
             continue
         for j in range(max(0, i - 2), i):
             if lemmas[j] in restrictive and lemmas[j] not in wanted:
@@ -957,6 +1020,23 @@ def _similar(text: str, region: Region) -> float:
 
 
 _AREA_WORDS = frozenset({"область", "области", "край", "республика", "автономный", "округ"})
+
+
+@lru_cache(maxsize=8192)
+def _clause_features(text: str) -> SentenceFeatures:
+    return sentence_features(text)
+
+
+def _clipped(row: _Row, shown: str) -> _Row:
+    """A neighbour cut to the clause that is shown: its words are only those still there."""
+    features = _clause_features(shown)
+    stems = frozenset(features.stems)
+    lemmas = set(features.lemmas)
+    lemmas |= {x for x in row.lemmas if x.startswith("prs") and x[3:] in stems}
+    return _Row(
+        row.id, row.article_id, row.seq, row.paragraph, shown, frozenset(lemmas), stems,
+        row.flags, row.anaphoric, row.article_regions,
+    )
 
 
 def _with_continuation(unit: _Unit, rows: dict[int, _Row]) -> _Unit:
