@@ -13,6 +13,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from knowledge import Answer, Region
+from knowledge.reply import EXAMPLE_QUESTIONS
 
 from . import texts
 
@@ -102,10 +103,10 @@ def answer_keyboard(
     return builder.as_markup()
 
 
-def examples_keyboard(limit: int = len(texts.EXAMPLE_QUESTIONS)) -> InlineKeyboardMarkup:
+def examples_keyboard(limit: int = len(EXAMPLE_QUESTIONS)) -> InlineKeyboardMarkup:
     """One button per example question."""
     builder = InlineKeyboardBuilder()
-    for i, question in enumerate(texts.EXAMPLE_QUESTIONS[:limit]):
+    for i, question in enumerate(EXAMPLE_QUESTIONS[:limit]):
         builder.button(text=question, callback_data=ExampleQuestion(i=i))
     builder.adjust(1)
     return builder.as_markup()

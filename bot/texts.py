@@ -14,12 +14,6 @@ from knowledge.service import ReloadFailed, ReloadResult, UploadResult
 
 from .state import Stats
 
-__all__ = [
-    "ADMIN_COMMANDS",
-    "COMMANDS",
-    "EXAMPLE_QUESTIONS",
-]
-
 EXHIBITION = "«ИННОПРОМ. Беларусь»"
 EXHIBITION_WHEN = "Минск, 29 сентября — 1 октября 2025"
 

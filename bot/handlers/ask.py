@@ -15,7 +15,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.chat_action import ChatActionSender
 
-from knowledge.reply import answer_reply
+from knowledge.reply import EXAMPLE_QUESTIONS, answer_reply
 from knowledge.service import KnowledgeService
 
 from .. import texts
@@ -89,9 +89,9 @@ async def example_handler(
     """Receives an example-question button: answers it as if it had been typed."""
     if not isinstance(callback.message, Message):
         return
-    if not 0 <= callback_data.i < len(texts.EXAMPLE_QUESTIONS):
+    if not 0 <= callback_data.i < len(EXAMPLE_QUESTIONS):
         return
-    question = texts.EXAMPLE_QUESTIONS[callback_data.i]
+    question = EXAMPLE_QUESTIONS[callback_data.i]
     await answer_question(callback.message, question, bot, service, store)
 
 
