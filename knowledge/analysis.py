@@ -90,6 +90,9 @@ _RELATIVE_DAY = re.compile(
     r"\b(?:перв|втор|трет|последн|заключительн)[а-я]*\s+д(?:ень|ня|не)\b|\b(?:накануне|вчера|завтра)\b",
     re.IGNORECASE,
 )
+_ORGANISATION = re.compile(
+    r"\b(?:ОАО|ООО|ЗАО|АО|ПАО|СООО|ОДО)\b|(?:компания|предприятие|холдинг)\s+[«\"]"
+)
 _TIME = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b|\b\d{1,2}\s+час")
 _SPELLED = {
     "ноль": 0, "один": 1, "два": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7,
@@ -180,6 +183,7 @@ class SentenceFeatures:
     entities: tuple[str, ...]
     has_number: bool
     has_date: bool
+    has_day: bool
     has_person: bool
     has_place: bool
     has_speech: bool
@@ -268,7 +272,13 @@ def sentence_features(text: str) -> SentenceFeatures:
         or any(w.isdigit() and len(w) == 4 and w.startswith("20") for w in words)
         or bool(_RELATIVE_DAY.search(text))
     )
-    has_person = any(lem in lex.role_heads for lem in lemmas) or _has_name(pairs)
+    # «кто подписал?» is answered by people and by organisations alike
+    has_person = (
+        any(lem in lex.role_heads for lem in lemmas)
+        or _has_name(pairs)
+        or bool(_ORGANISATION.search(text))
+    )
+    has_day = any(lem in _MONTHS for lem in lemmas) or bool(_RELATIVE_DAY.search(text))
     has_place = bool(entities)
     has_speech = (
         any(lem in _SPEECH for lem in lemmas)
@@ -283,6 +293,7 @@ def sentence_features(text: str) -> SentenceFeatures:
         entities=entities,
         has_number=has_number,
         has_date=has_date,
+        has_day=has_day,
         has_person=has_person,
         has_place=has_place,
         has_speech=has_speech,
@@ -352,6 +363,7 @@ class Term:
     specific: bool = False
     variants: frozenset[str] = frozenset()
     alternatives: frozenset[str] = frozenset()
+    phrase: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,6 +393,7 @@ class Query:
                 lemmas.append(term.entity)
                 continue
             lemmas.append(term.lemma)
+            lemmas.extend(term.phrase)
             lemmas.extend(term.alternatives)
             lemmas.extend(term.synonyms)
             lemmas.extend(term.related)
@@ -412,6 +425,11 @@ def _fix_word(word: str, vocab: Vocabulary, corrections: dict[str, str]) -> list
     lex = lexicon()
     if word.isdigit() or len(word) < 3 or word in lex.stopwords:
         return [word]
+    if word.isascii() and word.isalpha():
+        cyrillic = transliterate(word)
+        if vocab.knows(cyrillic) or is_known_word(cyrillic):
+            corrections[word] = cyrillic
+            return _fix_word(cyrillic, vocab, corrections)
     in_corpus = vocab.knows(word)
     if in_corpus or lemma(word) in lex.vocabulary or word in lex.vocabulary:
         return [word]
@@ -420,7 +438,8 @@ def _fix_word(word: str, vocab: Vocabulary, corrections: dict[str, str]) -> list
     if known and not proper:
         return [word]
     if len(word) >= 4:
-        fixed = vocab.correct(word, 90 if known else 78)
+        # short words need a closer match: «ждлоп» is not a typo of «ждало»
+        fixed = vocab.correct(word, 90 if known or len(word) <= 5 else 78)
         if fixed and fixed != word:
             corrections[word] = fixed
             return [fixed]
@@ -429,17 +448,58 @@ def _fix_word(word: str, vocab: Vocabulary, corrections: dict[str, str]) -> list
         if parts:
             corrections[word] = " ".join(parts)
             return parts
+        head = _compound_head(word, vocab)
+        if head:
+            corrections[word] = head
+            return [head]
     return [word]
 
 
-def _find_cues(lemmas: list[str]) -> tuple[dict[str, bool], set[int]]:
-    """Question-type cues (longest phrase first) → whether each is strong, and their words."""
+def _compound_head(word: str, vocab: Vocabulary) -> str | None:
+    """The head of a Russian compound the dictionary lacks: «нацэкспозиции» → экспозиции,
+    «инфопартнёр» → партнёр (the right-hand element carries the meaning)."""
+    lex = lexicon()
+    for cut in range(2, len(word) - 4):
+        right = word[cut:]
+        if is_known_word(right) and (vocab.knows(right) or lemma(right) in lex.vocabulary):
+            return right
+    return None
+
+
+_TRANSLIT = str.maketrans(
+    {
+        "a": "а", "b": "б", "c": "к", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х",
+        "i": "и", "j": "ж", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п",
+        "q": "к", "r": "р", "s": "с", "t": "т", "u": "у", "v": "в", "w": "в", "x": "кс",
+        "y": "ы", "z": "з",
+    }
+)  # fmt: skip
+_DIGRAPHS = (("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ch", "ч"), ("sh", "ш"),
+             ("ts", "ц"), ("yu", "ю"), ("ya", "я"), ("yo", "е"), ("ye", "е"))  # fmt: skip
+
+
+def transliterate(word: str) -> str:
+    """Latin spelling of a Russian word back to Cyrillic: «innoprom» → «иннопром»."""
+    for latin, cyrillic in _DIGRAPHS:
+        word = word.replace(latin, cyrillic)
+    return word.translate(_TRANSLIT)
+
+
+def _find_cues(
+    lemmas: list[str], skip: set[int] | None = None
+) -> tuple[dict[str, bool], set[int]]:
+    """Question-type cues (longest phrase first) → whether each is strong, and their words.
+
+    Positions in ``skip`` (grammar phrases such as «в том числе») are not cues."""
     cues_map = lexicon().cues
     found: dict[str, bool] = {}
-    used: set[int] = set()
+    used: set[int] = set(skip or ())
     longest = max((len(k) for k in cues_map), default=1)
     i = 0
     while i < len(lemmas):
+        if i in (skip or ()):
+            i += 1
+            continue
         for size in range(min(longest, len(lemmas) - i), 0, -1):
             cue = cues_map.get(tuple(lemmas[i : i + size]))
             if cue:
@@ -450,7 +510,7 @@ def _find_cues(lemmas: list[str]) -> tuple[dict[str, bool], set[int]]:
                 break
         else:
             i += 1
-    return found, used
+    return found, used - set(skip or ())
 
 
 def analyze_question(text: str, vocab: Vocabulary) -> Query:
@@ -462,7 +522,7 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
         words.extend(_fix_word(word, vocab, corrections))
     lemmas = [lemma(w) for w in words]
     stems = [stem(w) for w in words]
-    cues, cue_positions = _find_cues(lemmas)
+    cues, cue_positions = _find_cues(lemmas, _in_grammar_phrases(words))
     numbers = number_tokens(" ".join(words))
     wants_speech = any(lem in _SPEECH for lem in lemmas) or bool(
         _ACCORDING.search(normalize(text))
@@ -531,12 +591,18 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
             continue
         seen.add(lem)
         alternatives = _alternative_lemmas(word) - {lem}
-        expansions = lex.abbreviations.get(lem, ())
-        synonyms = set(lex.synonyms.get(lem, frozenset())) | set(expansions)
+        expansions = lex.abbreviations.get(lem) or lex.abbreviations.get(word, ())
+        # «сп» → совместное предприятие: a phrase, met only when all of it is there
+        phrase = tuple(w for w in expansions if w not in lex.stopwords)
+        phrase = phrase if len(phrase) > 1 else ()
+        single = expansions if not phrase else ()
+        synonyms = set(lex.synonyms.get(lem, frozenset())) | set(single)
         related = set(lex.related.get(lem, frozenset()))
         df = max(vocab.lemma_df(lem), vocab.stem_df(st))
         if not df and alternatives:
             df = max(vocab.lemma_df(a) for a in alternatives)
+        if not df and phrase and all(vocab.lemma_df(w) for w in phrase):
+            df = min(vocab.lemma_df(w) for w in phrase)
         present = [vocab.lemma_df(s) for s in synonyms | related]
         present = [d for d in present if d > 0]
         tag = parse(word).tag
@@ -544,16 +610,18 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
             weight = _idf(n, df)
         elif present:
             weight = _idf(n, max(present))
-        elif tag.POS in _PARAPHRASED:
-            # verbs and adverbs are paraphrased all the time; an unknown one says little
+        elif tag.POS in _PARAPHRASED and "person" not in cues and is_known_word(word):
+            # verbs and adverbs are paraphrased all the time; an unknown one says little —
+            # except in «кто модерировал …?», where the verb is the whole question
             weight = 1.0
         else:
             # a thing the articles never name (погода, парковка): the question is elsewhere
             weight = UNKNOWN_NOUN_WEIGHT * max_weight
         known = df > 0 or bool(present)
-        latin = word.isascii() and word.isalpha()
+        # names, places and organisations the articles never mention make the question
+        # unanswerable; an unknown ordinary word only weighs heavily
         specific = not word.isdigit() and (
-            latin or any(g in tag for g in _PROPER) or not is_known_word(word)
+            any(g in tag for g in _PROPER) or lem in lex.abbreviations and not known
         )
         terms.append(
             Term(
@@ -567,6 +635,7 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
                 specific=specific,
                 variants=prefix_variants(st) if tag.POS in _PARAPHRASED else frozenset(),
                 alternatives=frozenset(alternatives),
+                phrase=tuple(phrase),
             )
         )
     for token in numbers:

@@ -42,7 +42,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 class BuildError(RuntimeError):
@@ -100,6 +100,7 @@ def _article_rows(
                     "entities": " ".join(feats.entities),
                     "has_number": int(feats.has_number),
                     "has_date": int(feats.has_date),
+                    "has_day": int(feats.has_day),
                     "has_person": int(feats.has_person),
                     "has_place": int(feats.has_place),
                     "has_speech": int(feats.has_speech),

@@ -55,6 +55,7 @@ class Lexicon:
     role_heads: frozenset[str]
     role_modifiers: frozenset[str]
     governor_roles: frozenset[str]
+    regional_heads: frozenset[str]
     oblast_words: frozenset[str]
     agreement_kinds: tuple[tuple[tuple[str, ...], str], ...]
     signing_verbs: frozenset[str]
@@ -118,6 +119,7 @@ def lexicon() -> Lexicon:
         role_heads=frozenset(lemma(w) for w in roles["heads"]) | frozenset(roles["heads"]),
         role_modifiers=frozenset(lemma(w) for w in roles["modifiers"]),
         governor_roles=frozenset(lemma(w) for w in roles["governor_like"]),
+        regional_heads=frozenset(lemma(w) for w in roles.get("regional_heads", [])),
         oblast_words=frozenset(lemma(w) for w in roles["oblast_like"]),
         agreement_kinds=tuple((_lemmas(k), v) for k, v in agreements["kinds"]),
         signing_verbs=frozenset(lemma(w) for w in agreements["verbs"]),

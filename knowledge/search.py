@@ -64,6 +64,16 @@ MIN_COVERAGE = 0.55
 # places and people): «Какой товарооборот Ульяновской области?» needs «товарооборот».
 MIN_CONTENT = 0.5
 AMBIENT_WEIGHT = 0.3
+ARTICLE_ENTITY = 0.6
+_CATEGORY_KINDS = {
+    "страна": frozenset({"country"}),
+    "государство": frozenset({"country"}),
+    "город": frozenset({"city", "by_city"}),
+    "столица": frozenset({"city", "by_city"}),
+    "регион": frozenset({"ru_subject", "by_oblast"}),
+    "область": frozenset({"by_oblast", "ru_subject"}),
+    "субъект": frozenset({"ru_subject"}),
+}
 # Hits after the first must keep at least this share of the best score.
 RELATIVE_FLOOR = 0.6
 # Bonus when a snippet holds what the question asks for.
@@ -84,6 +94,7 @@ REQUIRED = frozenset({"count", "date", "time", "address"})
 # are ambient: a snippet need not repeat them.
 AMBIENT_SHARE = 0.75
 PERSON_BONUS = 0.25
+DAY_BONUS = 0.15
 ROLE_BONUS = 0.15
 # The second look (_refine) reorders this many leading units.
 REFINE = 12
@@ -91,6 +102,8 @@ MODIFIER_PENALTY = 0.15
 FIGURE_BONUS = 0.15
 # Verbs are paraphrased far more often than nouns; they weigh less.
 POS_WEIGHT = {"VERB": 0.6, "INFN": 0.6, "PRTF": 0.6, "PRTS": 0.6, "GRND": 0.6, "ADVB": 0.5}
+# …and an adjective narrows its noun, the noun is what the question is about.
+ADJECTIVE_WEIGHT = 0.75
 
 
 class IndexUnavailable(RuntimeError):
@@ -384,6 +397,11 @@ class KnowledgeIndex:
         if not roles:
             return None
         wanted_regions = {gazetteer().entries[k].name for k in query.entities}
+        heads_of_region = lexicon().regional_heads
+        if wanted_regions and roles & heads_of_region:
+            # a Belarusian oblast is headed by a «председатель облисполкома» whom people
+            # call its governor: any head of the region answers «кто губернатор …?»
+            roles |= heads_of_region
         found = []
         for person in self.people():
             if _role_head(person.role) not in roles:
@@ -437,7 +455,8 @@ class KnowledgeIndex:
         result: dict[int, _Row] = {}
         for r in self._query(
             "SELECT id, article_id, seq, paragraph, text, lemmas, stems, has_number, has_date,"
-            " has_person, has_place, has_speech, has_time, has_quote, has_address, anaphoric"
+            " has_person, has_place, has_speech, has_time, has_quote, has_address, anaphoric,"
+            " has_day"
             f" FROM passages WHERE id IN ({marks})",
             ids,
         ):
@@ -452,6 +471,8 @@ class KnowledgeIndex:
             }
             if r[0] in self._agreement_passages:
                 flags.add("agreement")
+            if r[16]:
+                flags.add("day")
             result[r[0]] = _Row(
                 r[0],
                 r[1],
@@ -568,6 +589,8 @@ class KnowledgeIndex:
                     else 1.0
                 )
                 bonus = sum(CUE_BONUS[c] for c in cues if c in flags)
+                if "date" in cues and "date" in flags and "day" not in flags:
+                    bonus -= DAY_BONUS  # «По итогам 2024 года» is a weaker «когда» than a date
                 if boost and any(r.stems & boost for r in unit_rows):
                     bonus += PERSON_BONUS
                 if role_ids and any(r.id in role_ids for r in unit_rows):
@@ -1106,16 +1129,34 @@ def _penalty(first: _Row, second: _Row) -> float:
     return 0.04
 
 
+@lru_cache(maxsize=1)
+def _entity_kinds() -> dict[str, str]:
+    return {entity_token(k): e.kind for k, e in gazetteer().entries.items()}
+
+
+def _entity_kind(token: str) -> str:
+    return _entity_kinds().get(token, "")
+
+
 def _is_number(token: str) -> bool:
     return token[:1] == "n" and token[1:2].isdigit()
 
 
 def _match(term: Term, row: _Row) -> float:
     if term.entity:
-        return 1.0 if term.entity in row.lemmas else 0.0
+        if term.entity in row.lemmas:
+            return 1.0
+        # a sentence of an article about Vitebsk is about Vitebsk, named or not
+        return ARTICLE_ENTITY if term.entity in row.article_regions else 0.0
+    kinds = _CATEGORY_KINDS.get(term.lemma)
+    if kinds and any(_entity_kind(x) in kinds for x in row.lemmas if x.startswith("ent")):
+        # «в какой стране …» is answered by a sentence naming a country
+        return 0.85
     if term.lemma in row.lemmas or term.stem in row.stems:
         return 1.0
     if term.alternatives & row.lemmas:
+        return 0.95
+    if term.phrase and all(w in row.lemmas for w in term.phrase):
         return 0.95
     if term.synonyms & row.lemmas:
         return 0.85
@@ -1139,7 +1180,10 @@ def _pos(term: Term) -> str:
 def _term_weight(term: Term) -> float:
     if term.entity:
         return term.weight * 1.2
-    return term.weight * POS_WEIGHT.get(_pos(term), 1.0)
+    pos = _pos(term)
+    if pos in ("ADJF", "ADJS"):
+        return term.weight * ADJECTIVE_WEIGHT
+    return term.weight * POS_WEIGHT.get(pos, 1.0)
 
 
 @lru_cache(maxsize=1)
