@@ -48,6 +48,7 @@ _ANAPHORA = frozenset(
     {"это", "этот", "он", "она", "оно", "они", "там", "такой", "данный", "тот", "его", "их", "ее"}
 )
 UNKNOWN_NOUN_WEIGHT = 1.5
+UNKNOWN_VERB_WEIGHT = 0.5
 _ACCORDING = re.compile(r"\bпо (?:его |ее |их |)(?:словам|мнению|данным|оценке|информации)\b")
 _PROPER = ("Name", "Surn", "Patr", "Geox", "Orgn", "Trad")
 _PARAPHRASED = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND", "ADVB", "PRED", "COMP"})
@@ -613,7 +614,7 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
         elif tag.POS in _PARAPHRASED and "person" not in cues and is_known_word(word):
             # verbs and adverbs are paraphrased all the time; an unknown one says little —
             # except in «кто модерировал …?», where the verb is the whole question
-            weight = 1.0
+            weight = UNKNOWN_VERB_WEIGHT * max_weight
         else:
             # a thing the articles never name (погода, парковка): the question is elsewhere
             weight = UNKNOWN_NOUN_WEIGHT * max_weight

@@ -69,7 +69,6 @@ _CATEGORY_KINDS = {
     "страна": frozenset({"country"}),
     "государство": frozenset({"country"}),
     "город": frozenset({"city", "by_city"}),
-    "столица": frozenset({"city", "by_city"}),
     "регион": frozenset({"ru_subject", "by_oblast"}),
     "область": frozenset({"by_oblast", "ru_subject"}),
     "субъект": frozenset({"ru_subject"}),
@@ -1180,6 +1179,8 @@ def _pos(term: Term) -> str:
 def _term_weight(term: Term) -> float:
     if term.entity:
         return term.weight * 1.2
+    if not term.known:
+        return term.weight  # already set by how much an unknown word of its kind matters
     pos = _pos(term)
     if pos in ("ADJF", "ADJS"):
         return term.weight * ADJECTIVE_WEIGHT
