@@ -440,7 +440,7 @@ def _fix_word(word: str, vocab: Vocabulary, corrections: dict[str, str]) -> list
         return [word]
     if len(word) >= 4:
         # short words need a closer match: «ждлоп» is not a typo of «ждало»
-        fixed = vocab.correct(word, 90 if known or len(word) <= 5 else 78)
+        fixed = vocab.correct(word, 90 if known else 78)
         if fixed and fixed != word:
             corrections[word] = fixed
             return [fixed]
@@ -611,7 +611,7 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
             weight = _idf(n, df)
         elif present:
             weight = _idf(n, max(present))
-        elif tag.POS in _PARAPHRASED and "person" not in cues and is_known_word(word):
+        elif tag.POS in _PARAPHRASED and is_known_word(word):
             # verbs and adverbs are paraphrased all the time; an unknown one says little —
             # except in «кто модерировал …?», where the verb is the whole question
             weight = UNKNOWN_VERB_WEIGHT * max_weight

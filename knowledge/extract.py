@@ -518,7 +518,7 @@ def _counted_noun(rest: str) -> tuple[str, str] | None:
     lex = lexicon()
     words = re.findall(r"[А-Яа-яЁё-]+|[^\sА-Яа-яЁё]", rest[:80])
     adjectives: list[str] = []
-    for word in words[:4]:
+    for n, word in enumerate(words[:4]):
         if not word[:1].isalpha():
             return None
         low = normalize(word)
@@ -532,6 +532,10 @@ def _counted_noun(rest: str) -> tuple[str, str] | None:
                 return None
             category = lex.categories.get(lem, lem)
             label = " ".join([*adjectives, low])
+            # «400 наименований товаров»: the genitive after the noun says what is counted
+            nxt = words[n + 1] if n + 1 < len(words) else ""
+            if nxt[:1].isalpha() and lem in lex.unit_nouns:
+                label = f"{label} {normalize(nxt)}"
             return label, category
         return None
     return None

@@ -66,6 +66,7 @@ class Lexicon:
     units: dict[str, str]
     categories: dict[str, str]
     measures: frozenset[str]
+    unit_nouns: frozenset[str] = field(default=frozenset())
     frame_words: frozenset[str] = field(default=frozenset())
     grammar_phrases: tuple[tuple[str, ...], ...] = ()
     vocabulary: frozenset[str] = field(default=frozenset())
@@ -131,6 +132,7 @@ def lexicon() -> Lexicon:
         units={lemma(k): v for k, v in figures["units"].items()} | dict(figures["units"]),
         categories=dict(figures["categories"]),
         measures=frozenset(lemma(w) for w in figures["measures"]),
+        unit_nouns=frozenset(lemma(w) for w in figures.get("unit_nouns", [])),
         frame_words=frozenset(lemma(w) for w in raw.get("frame_words", [])),
         grammar_phrases=tuple(
             sorted({tuple(words(p)) for p in raw.get("grammar_phrases", [])}, key=len,

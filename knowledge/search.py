@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from .analysis import (
     Query,
@@ -249,6 +250,13 @@ class KnowledgeIndex:
         ]
         if not choices:
             return None
+        if len(word) <= 5:
+            # a short word may differ by one letter at most: «каие» → «какие», not «ждлоп» →
+            # «ждало»
+            near = process.extractOne(
+                word, choices, scorer=Levenshtein.distance, score_cutoff=1
+            )
+            return str(near[0]) if near else None
         found = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=min_score)
         return str(found[0]) if found else None
 
@@ -391,8 +399,8 @@ class KnowledgeIndex:
             if term.lemma in heads:
                 roles.add(term.lemma)
                 roles |= term.synonyms & heads
-            elif term.synonyms & heads and term.lemma in _ROLE_VERBS:
-                roles |= term.synonyms & heads
+            elif (term.synonyms | term.related) & heads and term.lemma in _ROLE_VERBS:
+                roles |= (term.synonyms | term.related) & heads
         if not roles:
             return None
         wanted_regions = {gazetteer().entries[k].name for k in query.entities}
@@ -629,7 +637,7 @@ class KnowledgeIndex:
             for pid, counts in self._query(
                 f"SELECT passage_id, counts FROM figures WHERE passage_id IN ({marks})", ids
             )
-            if words(counts) and lemma(words(counts)[-1]) in wanted
+            if _count_nouns(counts) & wanted
         }
         return found or None
 
@@ -953,20 +961,23 @@ def _figure_fit(display: str, counts: str, wanted: set[str]) -> float | None:
     """How exactly a figure counts what was asked: words shared with the question, minus
     narrowing words it did not ask for («белорусских», «из Беларуси»).  ``None`` when the
     figure counts something else."""
-    counted = words(counts)
-    if not counted:
-        return None
-    head = lemma(counted[-1])
-    if head not in wanted:
+    nouns = _count_nouns(counts)
+    if not nouns & wanted:
         return None
     # only nouns and adjectives qualify a count; verbs of the clause say nothing about it
     lemmas = {
         lemma(w)
         for w in words(f"{display} {counts}")
         if parse(w).tag.POS in ("NOUN", "ADJF", "PRTF")
-    } - {head}
+    } - nouns
     extra = {x for x in lemmas if x in _narrowing_words()} - wanted
     return 1 + len(lemmas & wanted) - 0.5 * len(extra)
+
+
+@lru_cache(maxsize=8192)
+def _count_nouns(counts: str) -> frozenset[str]:
+    """The nouns of what a figure counts: «наименований товаров» → наименование, товар."""
+    return frozenset(lemma(w) for w in words(counts) if parse(w).tag.POS == "NOUN")
 
 
 @lru_cache(maxsize=1)
@@ -1003,7 +1014,7 @@ def _unrequested_modifier(text: str, nouns: dict[str, set[str]], wanted: set[str
     return False
 
 
-_ROLE_VERBS = frozenset({"руководить", "возглавлять", "руководство", "управлять"})
+_ROLE_VERBS = frozenset({"руководить", "возглавлять", "руководство", "управлять", "рулить"})
 
 
 def _role_head(role: str) -> str:
