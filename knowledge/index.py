@@ -42,7 +42,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 class BuildError(RuntimeError):
@@ -294,11 +294,16 @@ def _merge_people(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
         best = merged.get(key)
         if best is None:
             merged[key] = dict(person)
+            merged[key]["role_passages"] = [person["passage_id"]]
             continue
+        best["role_passages"].append(person["passage_id"])
         if len(person["role"]) > len(best["role"]) and person["role"] != best["role"]:
             best["role"] = person["role"]
         best["region"] = best["region"] or person["region"]
         best["organisation"] = best["organisation"] or person["organisation"]
+    for person in merged.values():
+        ids = [i for i in dict.fromkeys(person.pop("role_passages")) if i is not None]
+        person["role_passages"] = " ".join(map(str, ids))
     return list(merged.values())
 
 

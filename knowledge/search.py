@@ -96,6 +96,7 @@ AMBIENT_SHARE = 0.75
 PERSON_BONUS = 0.25
 DAY_BONUS = 0.15
 ROLE_BONUS = 0.15
+VERIFIED_BONUS = 0.5
 # The second look (_refine) reorders this many leading units.
 REFINE = 12
 MODIFIER_PENALTY = 0.15
@@ -192,10 +193,11 @@ class KnowledgeIndex:
         self._row_cache: dict[int, _Row] = {}
         # passages where a person's role is stated: the answer to «кто такой X?»
         self._role_passages: dict[str, set[int]] = {}
-        if self._has_column("people", "passage_id"):
-            for name, pid in self._conn.execute("SELECT name, passage_id FROM people"):
-                if pid is not None:
-                    self._role_passages.setdefault(person_token(name), set()).add(pid)
+        if self._has_column("people", "role_passages"):
+            for name, ids in self._conn.execute("SELECT name, role_passages FROM people"):
+                self._role_passages.setdefault(person_token(name), set()).update(
+                    int(i) for i in (ids or "").split()
+                )
         self._agreement_passages = frozenset(
             r[0]
             for r in self._conn.execute(
@@ -530,8 +532,11 @@ class KnowledgeIndex:
             for t in query.terms:
                 if t.entity and t.entity in self._role_passages:
                     role_ids |= self._role_passages[t.entity]
-            for p in self._people_by_stem(boost):
-                role_ids |= self._role_passages.get(person_token(p), set())
+        # «кто губернатор X?» verified against the extracted people: we know who it is and
+        # where the article says so
+        verified: set[int] = set()
+        for p in self._people_by_stem(boost):
+            verified |= self._role_passages.get(person_token(p), set())
         units: list[_Unit] = []
         terms = query.terms
         vectors: dict[int, list[float]] = {}
@@ -602,6 +607,8 @@ class KnowledgeIndex:
                     bonus += PERSON_BONUS
                 if role_ids and any(r.id in role_ids for r in unit_rows):
                     bonus += ROLE_BONUS
+                if verified and any(r.id in verified for r in unit_rows):
+                    bonus += VERIFIED_BONUS
                 satisfied = required <= flags
                 if satisfied and counted_ok is not None:
                     # «сколько компаний …» needs a figure that counts companies, if the
