@@ -528,6 +528,15 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
     wants_speech = any(lem in _SPEECH for lem in lemmas) or bool(
         _ACCORDING.search(normalize(text))
     )
+    # «смоляне», «витебчане»: a demonym stands for its region
+    gaz = gazetteer()
+    for i, lem in enumerate(lemmas):
+        if parse(words[i]).tag.POS != "NOUN":
+            continue
+        for target in sorted(lex.related.get(lem, ())):
+            if (target,) in gaz.by_lemmas and (lem,) not in gaz.by_lemmas:
+                lemmas[i], stems[i] = target, stem(target)
+                break
     spans = gazetteer().find(lemmas, stems)
     terms: list[Term] = []
     covered: set[int] = set()

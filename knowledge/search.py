@@ -189,6 +189,7 @@ class KnowledgeIndex:
             persons=persons,
         )
         self._surfaces: dict[str, list[str]] | None = None
+        self._surface_df: dict[str, int] = {}
         self._people: tuple[Person, ...] | None = None
         self._row_cache: dict[int, _Row] = {}
         # passages where a person's role is stated: the answer to «кто такой X?»
@@ -240,27 +241,42 @@ class KnowledgeIndex:
         return int(rows[0][0]) if rows else 0
 
     def _correct(self, word: str, min_score: int) -> str | None:
-        """Closest corpus word for a misspelt one (rapidfuzz over words of similar length)."""
+        """Closest corpus word for a misspelt one (rapidfuzz over words of similar length);
+        among equally close ones the more frequent wins («росии» → «россии», not «росли»)."""
         if self._surfaces is None:
             buckets: dict[str, list[str]] = {}
-            corpus = {w for (w,) in self._query("SELECT word FROM surface_df")}
-            for w in corpus | known_forms():
+            frequency = dict(self._query("SELECT word, df FROM surface_df"))
+            for w in set(frequency) | known_forms():
                 buckets.setdefault(w[:1], []).append(w)
             self._surfaces = buckets
+            self._surface_df = frequency
         choices = [
             w for w in self._surfaces.get(word[:1], []) if abs(len(w) - len(word)) <= 3
         ]
         if not choices:
             return None
+        found: list[tuple[str, float]]
         if len(word) <= 5:
             # a short word may differ by one letter at most: «каие» → «какие», not «ждлоп» →
-            # «ждало»
-            near = process.extractOne(
-                word, choices, scorer=Levenshtein.distance, score_cutoff=1
-            )
-            return str(near[0]) if near else None
-        found = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=min_score)
-        return str(found[0]) if found else None
+            # «ждало»; closeness is the negated edit distance
+            found = [
+                (str(f[0]), -float(f[1]))
+                for f in process.extract(
+                    word, choices, scorer=Levenshtein.distance, score_cutoff=1, limit=20
+                )
+            ]
+        else:
+            found = [
+                (str(f[0]), float(f[1]))
+                for f in process.extract(
+                    word, choices, scorer=fuzz.ratio, score_cutoff=min_score, limit=20
+                )
+            ]
+        best = max((f[1] for f in found), default=None)
+        tied = [w for w, score in found if score == best]
+        if not tied:
+            return None
+        return max(tied, key=lambda w: (self._surface_df.get(w, 0), w))
 
     # ------------------------------------------------------------------ info
 
