@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import shutil
+import signal
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
+import pytest_asyncio
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -39,3 +46,135 @@ async def bot(tg: FakeTelegram) -> AsyncIterator[Bot]:
         yield client
     finally:
         await client.session.close()
+
+
+# -- the real bot process ------------------------------------------------------------------------
+
+PROJECT = Path(__file__).resolve().parents[2]
+SEEDS = PROJECT / "seeds"
+# Fake, but shaped like a real token (the bot's log filter must hide it like a real one).
+E2E_TOKEN = "123456:TEST-token-e2eNeverInLogs0123456789abcdefXYZ"
+ADMIN_ID = 424_242_001
+THROTTLE_SECONDS = 0.3
+_PASS_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
+
+
+class BotProcess:
+    """``python -m bot run`` against the loopback server, its output kept for assertions."""
+
+    def __init__(self, tg: FakeTelegram, workdir: Path, *, admin_id: int = ADMIN_ID) -> None:
+        self.tg = tg
+        self.workdir = workdir
+        self.seeds = workdir / "seeds"
+        self.admin_id = admin_id
+        self.proc: asyncio.subprocess.Process | None = None
+        self.stdout = bytearray()
+        self.stderr = bytearray()
+        self._readers: list[asyncio.Task[None]] = []
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = {k: os.environ[k] for k in _PASS_ENV if k in os.environ}
+        env.update(
+            BOT_TOKEN=self.tg.token,
+            TELEGRAM_API_URL=self.tg.url,
+            ADMIN_IDS=str(self.admin_id),
+            SEEDS_DIR=str(self.seeds),
+            INDEX_PATH=str(self.workdir / "index.db"),
+            STATE_PATH=str(self.workdir / "state.db"),
+            LOG_LEVEL="INFO",
+            THROTTLE_SECONDS=str(THROTTLE_SECONDS),
+            PYTHONUNBUFFERED="1",
+        )
+        return env
+
+    async def start(self, timeout: float = 40.0) -> None:
+        """Copy the seeds, start the process, wait until it long-polls."""
+        if not self.seeds.exists():
+            shutil.copytree(SEEDS, self.seeds)
+            for path in self.seeds.iterdir():
+                path.chmod(0o644)
+        mark = self.tg.mark()
+        # cwd is a scratch directory, so a developer's .env cannot leak into the test
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=self.workdir,
+            env=self.env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        assert self.proc.stdout is not None and self.proc.stderr is not None
+        self._readers = [
+            asyncio.create_task(self._pump(self.proc.stdout, self.stdout)),
+            asyncio.create_task(self._pump(self.proc.stderr, self.stderr)),
+        ]
+        waiting = asyncio.create_task(
+            self.tg.wait_for("getUpdates", since=mark, timeout=timeout, in_flight=True)
+        )
+        exited = asyncio.create_task(self.proc.wait())
+        done, _ = await asyncio.wait({waiting, exited}, return_when=asyncio.FIRST_COMPLETED)
+        if exited in done:
+            waiting.cancel()
+            await asyncio.gather(*self._readers, return_exceptions=True)
+            raise AssertionError(
+                f"bot exited with {self.proc.returncode} before polling:\n{self.output()}"
+            )
+        exited.cancel()
+        await waiting
+
+    @staticmethod
+    async def _pump(stream: asyncio.StreamReader, sink: bytearray) -> None:
+        while chunk := await stream.read(65536):
+            sink.extend(chunk)
+
+    def output(self) -> str:
+        return (bytes(self.stdout) + bytes(self.stderr)).decode("utf-8", "replace")
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.returncode is None
+
+    async def terminate(self, timeout: float = 10.0) -> int:
+        """SIGTERM, and the exit code (kills after ``timeout``)."""
+        assert self.proc is not None
+        if self.proc.returncode is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            code = await asyncio.wait_for(self.proc.wait(), timeout)
+        except TimeoutError:
+            self.proc.kill()
+            await self.proc.wait()
+            raise
+        finally:
+            await asyncio.gather(*self._readers, return_exceptions=True)
+        return code
+
+    async def kill(self) -> None:
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.kill()
+            await self.proc.wait()
+        await asyncio.gather(*self._readers, return_exceptions=True)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def e2e_tg() -> AsyncIterator[FakeTelegram]:
+    """One loopback server for a module of end-to-end tests (the admin already wrote to it)."""
+    async with FakeTelegram(token=E2E_TOKEN) as server:
+        server.new_user("Админ", user_id=ADMIN_ID, username="press_admin")
+        yield server
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def bot_process(
+    e2e_tg: FakeTelegram, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[BotProcess]:
+    """The real bot, started once per module; killed at the end if a test did not stop it."""
+    process = BotProcess(e2e_tg, tmp_path_factory.mktemp("bot"))
+    try:
+        await process.start()
+        yield process
+    finally:
+        await process.kill()

@@ -153,12 +153,18 @@ class ApiError(Exception):
     """An error answer of the Bot API."""
 
     def __init__(
-        self, code: int, description: str, parameters: dict[str, Any] | None = None
+        self,
+        code: int,
+        description: str,
+        parameters: dict[str, Any] | None = None,
+        *,
+        injected: str | None = None,
     ) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
         self.parameters = parameters
+        self.injected = injected  # a test-made condition (e.g. a blocked chat), not a bot error
 
     def payload(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -457,40 +463,46 @@ class FakeTelegram:
         try:
             try:
                 call.params, call.files = await self._read_params(request)
+                self._record(call)  # in flight (ok is None) until answered
                 if request.match_info["token"] != self.token:
                     raise ApiError(401, "Unauthorized")
                 await self._apply_faults(call)
                 handler = getattr(self, f"_m_{method}", None)
                 if handler is None:
                     raise ApiError(404, "Not Found")
-                call.result = await handler(call.params, call)
-                call.ok, call.status = True, 200
-                body: dict[str, Any] = {"ok": True, "result": call.result}
+                result = await handler(call.params, call)
+                call.result, call.status = result, 200
+                body: dict[str, Any] = {"ok": True, "result": result}
             except ApiError as exc:
-                call.ok, call.status, call.description = False, exc.code, exc.description
+                call.status, call.description = exc.code, exc.description
+                call.fault = call.fault or exc.injected
                 body = exc.payload()
-            except _Drop:
-                call.ok, call.status, call.description = False, 0, "connection dropped"
-                self._record(call)
-                transport = request.transport
-                if transport is not None:
-                    transport.abort()
-                raise asyncio.CancelledError from None
-            except asyncio.CancelledError:
-                if call.status == 0 and call.ok is None:
-                    call.ok, call.description = False, "cancelled (client went away)"
-                    self._record(call)
-                raise
-            self._record(call)
-            return web.json_response(body, status=call.status if not call.ok else 200)
-        finally:
-            call.finished = loop.time()
+            self._finish(call, ok=call.status == 200)
+            return web.json_response(body, status=call.status)
+        except _Drop:
+            self._finish(call, ok=False, description="connection dropped")
+            if request.transport is not None:
+                request.transport.abort()
+            raise asyncio.CancelledError from None
+        except asyncio.CancelledError:
+            self._finish(call, ok=False, description="cancelled (the client went away)")
+            raise
 
     def _record(self, call: Call) -> None:
         if call.index >= 0:
             return
         call.index = len(self.calls)
         self.calls.append(call)
+        self._notify()
+
+    def _finish(self, call: Call, *, ok: bool, description: str | None = None) -> None:
+        if call.ok is not None:
+            return
+        self._record(call)
+        call.ok = ok
+        if description is not None:
+            call.description = description
+        call.finished = asyncio.get_running_loop().time()
         self._notify()
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
@@ -504,6 +516,7 @@ class FakeTelegram:
             wall=time.time(),
             http_method="GET",
         )
+        self._record(call)
         try:
             if request.match_info["token"] != self.token:
                 raise ApiError(401, "Unauthorized")
@@ -512,17 +525,19 @@ class FakeTelegram:
             if found is None:
                 raise ApiError(404, "Not Found: file not found")
         except ApiError as exc:
-            call.ok, call.status, call.description = False, exc.code, exc.description
-            self._record(call)
+            call.status, call.description = exc.code, exc.description
+            self._finish(call, ok=False)
             return web.json_response(exc.payload(), status=exc.code)
         except _Drop:
-            call.ok, call.description = False, "connection dropped"
-            self._record(call)
+            self._finish(call, ok=False, description="connection dropped")
             if request.transport is not None:
                 request.transport.abort()
             raise asyncio.CancelledError from None
-        call.ok, call.status, call.result = True, 200, len(found.content)
-        self._record(call)
+        except asyncio.CancelledError:
+            self._finish(call, ok=False, description="cancelled (the client went away)")
+            raise
+        call.status, call.result = 200, len(found.content)
+        self._finish(call, ok=True)
         return web.Response(body=found.content, content_type="application/octet-stream")
 
     # -- faults --------------------------------------------------------------------------------
@@ -613,7 +628,9 @@ class FakeTelegram:
         since: int = 0,
         chat_id: Any = None,
         ok: bool | None = None,
+        in_flight: bool = False,
     ) -> list[Call]:
+        """Calls from ``since`` on; answered ones only unless ``in_flight`` (then all)."""
         canonical = None if method is None else _CANONICAL.get(method.lower(), method)
         return [
             c
@@ -621,6 +638,7 @@ class FakeTelegram:
             if (canonical is None or c.method == canonical)
             and (chat_id is None or c.chat_id == chat_id)
             and (ok is None or c.ok is ok)
+            and (in_flight or c.ok is not None)
         ]
 
     def rejected(self, *, since: int = 0) -> list[Call]:
@@ -640,17 +658,20 @@ class FakeTelegram:
         since: int = 0,
         chat_id: Any = None,
         ok: bool | None = None,
+        in_flight: bool = False,
     ) -> Call:
-        """The first call (from ``since``) of ``method`` matching; waits up to ``timeout``."""
+        """The first call (from ``since``) of ``method`` matching; waits up to ``timeout``.
+
+        Only answered calls count, unless ``in_flight`` (e.g. a long poll that has begun).
+        """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        checked = since
         while True:
             event = self._changed
-            for call in self.calls_of(method, since=checked, chat_id=chat_id, ok=ok):
+            found = self.calls_of(method, since=since, chat_id=chat_id, ok=ok, in_flight=in_flight)
+            for call in found:
                 if predicate is None or predicate(call):
                     return call
-            checked = max(checked, len(self.calls))
             remaining = deadline - loop.time()
             if remaining <= 0:
                 recent = "\n  ".join(repr(c) for c in self.calls[since:][-15:])
@@ -1030,8 +1051,10 @@ class FakeTelegram:
     def _check_blocked(self, chat: dict[str, Any]) -> None:
         if chat["id"] in self.blocked_chats:
             if chat["type"] == "private":
-                raise ApiError(403, "Forbidden: bot was blocked by the user")
-            raise ApiError(403, "Forbidden: bot was kicked from the supergroup chat")
+                raise ApiError(403, "Forbidden: bot was blocked by the user", injected="blocked")
+            raise ApiError(
+                403, "Forbidden: bot was kicked from the supergroup chat", injected="blocked"
+            )
 
     def _text(
         self, params: dict[str, Any], *, edit: bool = False
