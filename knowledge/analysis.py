@@ -365,6 +365,8 @@ class Term:
     variants: frozenset[str] = frozenset()
     alternatives: frozenset[str] = frozenset()
     phrase: tuple[str, ...] = ()
+    # the noun a «какой …?» question asks about: «по каким направлениям», «какие товары»
+    focus: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -486,6 +488,23 @@ def transliterate(word: str) -> str:
     return word.translate(_TRANSLIT)
 
 
+_WH_DETERMINERS = frozenset({"какой", "каков", "который", "чей"})
+
+
+def _focus_position(words: list[str], lemmas: list[str]) -> int | None:
+    """Position of the noun right after «какой/который/чей» (adjectives skipped)."""
+    for i, lem in enumerate(lemmas):
+        if lem not in _WH_DETERMINERS:
+            continue
+        for j in range(i + 1, min(i + 4, len(words))):
+            pos = parse(words[j]).tag.POS
+            if pos == "NOUN":
+                return j
+            if pos not in ("ADJF", "PRTF", "NUMR"):
+                break
+    return None
+
+
 def _find_cues(
     lemmas: list[str], skip: set[int] | None = None
 ) -> tuple[dict[str, bool], set[int]]:
@@ -583,6 +602,7 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
             )
         )
     seen: set[str] = set()
+    focus_at = _focus_position(words, lemmas)
     grammar = _in_grammar_phrases(words)
     for i, (word, lem, st) in enumerate(zip(words, lemmas, stems, strict=True)):
         if i in grammar:
@@ -646,6 +666,7 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
                 variants=prefix_variants(st) if tag.POS in _PARAPHRASED else frozenset(),
                 alternatives=frozenset(alternatives),
                 phrase=tuple(phrase),
+                focus=i == focus_at,
             )
         )
     for token in numbers:

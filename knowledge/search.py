@@ -105,6 +105,8 @@ FIGURE_BONUS = 0.15
 POS_WEIGHT = {"VERB": 0.6, "INFN": 0.6, "PRTF": 0.6, "PRTS": 0.6, "GRND": 0.6, "ADVB": 0.5}
 # …and an adjective narrows its noun, the noun is what the question is about.
 ADJECTIVE_WEIGHT = 0.75
+# …and the noun a «какой …?» asks about is what the answer must be about.
+FOCUS_WEIGHT = 1.5
 
 
 class IndexUnavailable(RuntimeError):
@@ -1184,7 +1186,7 @@ def _match(term: Term, row: _Row) -> float:
     kinds = _CATEGORY_KINDS.get(term.lemma)
     if kinds and any(_entity_kind(x) in kinds for x in row.lemmas if x.startswith("ent")):
         # «в какой стране …» is answered by a sentence naming a country
-        return 0.85
+        return 1.0 if term.focus else 0.85
     if term.lemma in row.lemmas or term.stem in row.stems:
         return 1.0
     if term.alternatives & row.lemmas:
@@ -1215,6 +1217,8 @@ def _term_weight(term: Term) -> float:
         return term.weight * 1.2
     if not term.known:
         return term.weight  # already set by how much an unknown word of its kind matters
+    if term.focus:
+        return term.weight * FOCUS_WEIGHT
     pos = _pos(term)
     if pos in ("ADJF", "ADJS"):
         return term.weight * ADJECTIVE_WEIGHT
