@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from contextlib import suppress
 
 from aiogram import Bot, F, Router
-from aiogram.enums import ChatType
+from aiogram.enums import ChatAction, ChatType
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.chat_action import ChatActionSender
@@ -35,6 +37,7 @@ __all__ = ["answer_question", "page_size", "setup"]
 
 logger = logging.getLogger(__name__)
 
+CHAT_ACTION_REPEAT = 4.5  # seconds; Telegram shows «typing…» for up to 5
 ADMIN_COMMAND_NAMES = frozenset(name for name, _ in texts.ADMIN_COMMANDS)
 
 
@@ -52,8 +55,17 @@ async def answer_question(
 ) -> None:
     """Search (off the event loop, with the typing indicator), record, and reply."""
     thread_id = message.message_thread_id if message.is_topic_message else None
+    # One «typing…» right away (a search takes milliseconds, so ChatActionSender's first
+    # action could otherwise race the answer); the sender repeats it should a search be slow.
+    with suppress(TelegramAPIError):
+        await bot.send_chat_action(
+            chat_id=message.chat.id, action=ChatAction.TYPING, message_thread_id=thread_id
+        )
     async with ChatActionSender.typing(
-        bot=bot, chat_id=message.chat.id, message_thread_id=thread_id
+        bot=bot,
+        chat_id=message.chat.id,
+        message_thread_id=thread_id,
+        initial_sleep=CHAT_ACTION_REPEAT,
     ):
         answer = await asyncio.to_thread(service.index.search, question)
     question_id = store.record_question(question, answer.answered)
