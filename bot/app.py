@@ -32,7 +32,7 @@ from knowledge.service import KnowledgeService
 from . import texts
 from .config import Settings
 from .handlers import setup_routers
-from .middlewares import RetryAfterMiddleware, setup_middlewares
+from .middlewares import InFlightUpdates, RetryAfterMiddleware, setup_middlewares
 from .state import StateStore
 
 __all__ = [
@@ -47,6 +47,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+# Seconds shutdown waits for updates being handled (Docker's default stop timeout is 10 s).
+SHUTDOWN_GRACE = 8.0
 TOKEN_PATTERN = re.compile(r"\d{6,}:[A-Za-z0-9_-]{30,}")
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 REDACTED = "<redacted>"
@@ -126,7 +128,7 @@ def create_dispatcher(
         disable_fsm=True, name="innoprom", service=service, store=state, settings=settings
     )
     dp.include_routers(*setup_routers(settings))
-    setup_middlewares(dp, settings.throttle_seconds)
+    dp["in_flight"] = setup_middlewares(dp, settings.throttle_seconds)
     dp.startup.register(on_startup)
     dp.shutdown.register(on_shutdown)
     return dp
@@ -139,8 +141,12 @@ async def on_startup(bot: Bot, service: KnowledgeService, settings: Settings) ->
     logger.info("bot @%s ready; %s", me.username, index_summary(service.index.info))
 
 
-async def on_shutdown(service: KnowledgeService, store: StateStore) -> None:
-    """Close the index and the state database."""
+async def on_shutdown(
+    service: KnowledgeService, store: StateStore, in_flight: InFlightUpdates
+) -> None:
+    """Let replies in flight finish (bounded), then close the index and the state database."""
+    if not await in_flight.wait(SHUTDOWN_GRACE):
+        logger.warning("%d update(s) still running at shutdown", in_flight.count)
     service.close()
     store.close()
 
@@ -248,10 +254,12 @@ def create_webhook_app(bot: Bot, dp: Dispatcher, settings: Settings) -> web.Appl
         )
 
     app.router.add_get("/health", health)
+    # Dispatcher shutdown first (it waits for updates in flight), then the handler closes
+    # the bot session: aiohttp runs on_shutdown callbacks in the order they were added.
+    setup_application(app, dp, bot=bot)
     SimpleRequestHandler(
         dispatcher=dp, bot=bot, secret_token=settings.webhook_secret.get_secret_value()
     ).register(app, path=settings.webhook_path)
-    setup_application(app, dp, bot=bot)
     return app
 
 

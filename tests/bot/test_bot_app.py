@@ -102,3 +102,18 @@ def test_cli_ask_does_not_import_aiogram() -> None:
         "assert not [m for m in sys.modules if m.split('.')[0] == 'aiogram'], 'aiogram loaded'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=PROJECT_ROOT)
+
+
+async def test_shutdown_lets_the_answer_in_flight_finish(settings: Settings) -> None:
+    """SIGTERM during an answer: shutdown waits for it before closing index and session."""
+    harness = Harness.start(settings)
+    in_flight = harness.dp["in_flight"]
+    task = asyncio.create_task(harness.private().send("Сколько было посетителей?"))
+    for _ in range(1000):
+        if in_flight.count:
+            break
+        await asyncio.sleep(0)
+    assert in_flight.count == 1 and not task.done()
+    await harness.dp.emit_shutdown(bot=harness.bot, **harness.dp.workflow_data)
+    assert task.done()
+    assert "14" in only(task.result(), "sendMessage").text
