@@ -211,9 +211,6 @@ class LocalSession(BaseSession):
 
     _delete_webhook = _true
     _set_webhook = _true
-    _delete_my_commands = _true
-    _close = _true
-    _log_out = _true
 
     def _send_chat_action(self, bot: Bot, params: dict[str, Any]) -> bool:
         self._chat(params)
