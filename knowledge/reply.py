@@ -32,10 +32,12 @@ __all__ = [
     "Span",
     "agreements_reply",
     "answer_reply",
+    "decline_reply",
     "fit",
     "plain",
     "region_reply",
     "region_unknown_reply",
+    "regions_list",
     "source_line",
     "sources_reply",
 ]
@@ -267,7 +269,8 @@ def region_unknown_reply(query: str, match: RegionMatch) -> Reply:
         spans.append(Span("."))
     if match.suggestions:
         names = ", ".join(r.name for r in match.suggestions)
-        spans.append(Span("\nБлижайшие из известных: " + names))
+        lead = "\nВ статьях есть: " if match.known_elsewhere else "\nПохожие из известных: "
+        spans.append(Span(lead + names))
     return fit(tuple(spans))
 
 

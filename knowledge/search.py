@@ -65,6 +65,8 @@ MIN_COVERAGE = 0.55
 # places and people): «Какой товарооборот Ульяновской области?» needs «товарооборот».
 MIN_CONTENT = 0.5
 AMBIENT_WEIGHT = 0.3
+# «Марс» must not suggest «Беларусь»: a suggestion has to look like what was typed
+SUGGEST_SIMILARITY = 65
 ARTICLE_ENTITY = 0.6
 _CATEGORY_KINDS = {
     "страна": frozenset({"country"}),
@@ -891,8 +893,10 @@ class KnowledgeIndex:
             if key in known:
                 return RegionMatch(known[key])
         if spans:
-            name = gazetteer().entries[spans[0][2]].name
-            return RegionMatch(None, self._closest_regions(text, known), known_elsewhere=name)
+            entry = gazetteer().entries[spans[0][2]]
+            # a real region the articles never mention: offer the best-covered ones of its kind
+            same_kind = tuple(r for r in known.values() if r.kind == entry.kind)[:3]
+            return RegionMatch(None, same_kind, known_elsewhere=entry.name)
         # typos: compare with every spelling of the regions the index knows
         suggestions = self._closest_regions(text, known)
         if suggestions and _similar(text, suggestions[0]) >= 85:
@@ -900,8 +904,8 @@ class KnowledgeIndex:
         return RegionMatch(None, suggestions)
 
     def _closest_regions(self, text: str, known: dict[str, Region]) -> tuple[Region, ...]:
-        scored = sorted(((_similar(text, r), r) for r in known.values()), key=lambda x: -x[0])
-        return tuple(r for s, r in scored[:3] if s >= 60)
+        scored = sorted(((_resembles(text, r), r) for r in known.values()), key=lambda x: -x[0])
+        return tuple(r for s, r in scored[:3] if s >= SUGGEST_SIMILARITY)
 
     def region_report(self, key: str, limit: int = 5) -> RegionReport | None:
         """People, agreements, figures and passages concerning one region."""
@@ -955,7 +959,15 @@ class KnowledgeIndex:
             "SELECT text FROM passages WHERE article_id = ? AND paragraph = ? ORDER BY seq",
             (article_id, paragraph),
         )
-        return " ".join(t[0] for t in texts), self._sources[article_id]
+        text = " ".join(t[0] for t in texts)
+        if len(text) < 160:
+            # a headline or a one-line paragraph says little on its own: add what follows
+            more = self._query(
+                "SELECT text FROM passages WHERE article_id = ? AND paragraph = ? ORDER BY seq",
+                (article_id, paragraph + 1),
+            )
+            text = " ".join([text, *(t[0] for t in more)])
+        return text, self._sources[article_id]
 
 
 _ORDINAL = frozenset(
@@ -1074,6 +1086,22 @@ def _similar(text: str, region: Region) -> float:
         for word in words(norm):
             if len(word) > 3 and word not in _AREA_WORDS:
                 best = max(best, *(fuzz.ratio(t, word) for t in typed_words))
+    return best
+
+
+def _resembles(text: str, region: Region) -> float:
+    """Looser likeness for suggestions: spelling plus a shared beginning, which is what
+    Russian place names keep under typos («Смолвиль» ~ Смоленская, «Марс» ≁ Беларусь)."""
+    typed = [w for w in words(text) if len(w) > 2 and w not in _AREA_WORDS]
+    entry = gazetteer().entries.get(region.key)
+    best = 0.0
+    for spelling in entry.spellings if entry else (region.name,):
+        for word in words(spelling):
+            if len(word) <= 2 or word in _AREA_WORDS:
+                continue
+            for t in typed:
+                score = fuzz.ratio(t, word) + (15 if t[:3] == word[:3] else 0)
+                best = max(best, score)
     return best
 
 
