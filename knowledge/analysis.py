@@ -49,6 +49,7 @@ _ANAPHORA = frozenset(
 )
 UNKNOWN_NOUN_WEIGHT = 1.5
 UNKNOWN_VERB_WEIGHT = 0.5
+UNKNOWN_ADJECTIVE_WEIGHT = 0.8
 _ACCORDING = re.compile(r"\bпо (?:его |ее |их |)(?:словам|мнению|данным|оценке|информации)\b")
 _PROPER = ("Name", "Surn", "Patr", "Geox", "Orgn", "Trad")
 _PARAPHRASED = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND", "ADVB", "PRED", "COMP"})
@@ -644,6 +645,9 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
             # verbs and adverbs are paraphrased all the time; an unknown one says little —
             # except in «кто модерировал …?», where the verb is the whole question
             weight = UNKNOWN_VERB_WEIGHT * max_weight
+        elif tag.POS in ("ADJF", "ADJS") and is_known_word(word):
+            # an unknown modifier («последние слова») narrows, it rarely changes the topic
+            weight = UNKNOWN_ADJECTIVE_WEIGHT * max_weight
         else:
             # a thing the articles never name (погода, парковка): the question is elsewhere
             weight = UNKNOWN_NOUN_WEIGHT * max_weight
