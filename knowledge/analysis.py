@@ -325,6 +325,7 @@ class Vocabulary:
         stem_df: Callable[[str], int],
         correct: Callable[[str, int], str | None],
         persons: dict[str, str] | None = None,
+        stems_with_prefix: Callable[[str], list[str]] | None = None,
     ) -> None:
         self.passages = max(passages, 1)
         # surname stem → person token, for the people the articles name
@@ -332,6 +333,7 @@ class Vocabulary:
         self._lemma_df = lru_cache(maxsize=50_000)(lemma_df)
         self._stem_df = lru_cache(maxsize=50_000)(stem_df)
         self._correct = correct
+        self._stems_with_prefix = stems_with_prefix or (lambda prefix: [])
 
     def lemma_df(self, value: str) -> int:
         """Passages containing the lemma (or entity token)."""
@@ -344,6 +346,14 @@ class Vocabulary:
     def correct(self, word: str, min_score: int) -> str | None:
         """Closest corpus spelling of a word, if one is close enough."""
         return self._correct(word, min_score)
+
+    def derived(self, stem_: str) -> frozenset[str]:
+        """Corpus stems of the same root: longer ones starting with this stem, and shorter
+        ones (≥ 5 letters) this stem starts with."""
+        found = {s for s in self._stems_with_prefix(stem_) if len(s) - len(stem_) <= 4}
+        found |= {stem_[:n] for n in range(5, len(stem_)) if self.stem_df(stem_[:n])}
+        found.discard(stem_)
+        return frozenset(found)
 
     def knows(self, word: str) -> bool:
         """True when the corpus has the word's lemma or stem."""
@@ -366,6 +376,7 @@ class Term:
     variants: frozenset[str] = frozenset()
     alternatives: frozenset[str] = frozenset()
     phrase: tuple[str, ...] = ()
+    derived: frozenset[str] = frozenset()
     # the noun a «какой …?» question asks about: «по каким направлениям», «какие товары»
     focus: bool = False
 
@@ -402,6 +413,7 @@ class Query:
             lemmas.extend(term.synonyms)
             lemmas.extend(term.related)
             stems.append(term.stem)
+            stems.extend(term.derived)
         return list(dict.fromkeys(lemmas)), list(dict.fromkeys(stems))
 
 
@@ -489,7 +501,7 @@ def transliterate(word: str) -> str:
     return word.translate(_TRANSLIT)
 
 
-_WH_DETERMINERS = frozenset({"какой", "каков", "который", "чей"})
+_WH_DETERMINERS = frozenset({"какой", "каков", "который", "чей", "сколько"})
 
 
 def _focus_position(words: list[str], lemmas: list[str]) -> int | None:
@@ -632,16 +644,27 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
         df = max(vocab.lemma_df(lem), vocab.stem_df(st))
         if not df and alternatives:
             df = max(vocab.lemma_df(a) for a in alternatives)
+        tag = parse(word).tag
+        if not df and tag.POS in _PARAPHRASED:
+            # «вёл переговоры» ~ «провёл переговоры»: the same verb with another prefix
+            prefixed = [v for v in lemma_prefix_variants(lem) if vocab.lemma_df(v)]
+            if prefixed:
+                alternatives = alternatives | frozenset(prefixed)
+                df = max(vocab.lemma_df(v) for v in prefixed)
+        derived = vocab.derived(st) if not df and len(st) >= 5 else frozenset()
+        if derived:
+            # «тормоза» ~ «тормозные», «лифтовики» ~ «лифтового»: one root, another suffix
+            df = max(vocab.stem_df(d) for d in derived)
         if not df and phrase and all(vocab.lemma_df(w) for w in phrase):
             df = min(vocab.lemma_df(w) for w in phrase)
         present = [vocab.lemma_df(s) for s in synonyms | related]
         present = [d for d in present if d > 0]
-        tag = parse(word).tag
         if df:
             weight = _idf(n, df)
         elif present:
             weight = _idf(n, max(present))
-        elif tag.POS in _PARAPHRASED and is_known_word(word):
+        elif tag.POS in _PARAPHRASED and is_known_word(word) and "person" not in cues:
+            # (but in «кто модерировал …?» the verb is the whole question)
             # verbs and adverbs are paraphrased all the time; an unknown one says little —
             # except in «кто модерировал …?», where the verb is the whole question
             weight = UNKNOWN_VERB_WEIGHT * max_weight
@@ -670,6 +693,7 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
                 variants=prefix_variants(st) if tag.POS in _PARAPHRASED else frozenset(),
                 alternatives=frozenset(alternatives),
                 phrase=tuple(phrase),
+                derived=derived,
                 focus=i == focus_at,
             )
         )
@@ -707,6 +731,16 @@ _PREFIXES = (
     "за", "по", "при", "на", "вы", "с", "о", "об", "про", "под", "пере", "до", "от", "раз",
     "рас", "из", "ис", "в", "во", "у", "недо", "пре",
 )  # fmt: skip
+
+
+def lemma_prefix_variants(verb: str) -> frozenset[str]:
+    """Verbs differing by a prefix: «вести» → провести, привести, … (to test in the corpus)."""
+    if len(verb) < 4 or not verb.isalpha():
+        return frozenset()
+    found = {p + verb for p in _PREFIXES}
+    found |= {verb[len(p) :] for p in _PREFIXES if verb.startswith(p) and len(verb) - len(p) >= 4}
+    found.discard(verb)
+    return frozenset(found)
 
 
 def prefix_variants(stem_: str) -> frozenset[str]:

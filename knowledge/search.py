@@ -191,6 +191,7 @@ class KnowledgeIndex:
             stem_df=self._stem_df,
             correct=self._correct,
             persons=persons,
+            stems_with_prefix=self._stems_with_prefix,
         )
         self._surfaces: dict[str, list[str]] | None = None
         self._surface_df: dict[str, int] = {}
@@ -243,6 +244,13 @@ class KnowledgeIndex:
     def _stem_df(self, term: str) -> int:
         rows = self._query("SELECT df FROM stem_df WHERE term = ?", (term,))
         return int(rows[0][0]) if rows else 0
+
+    def _stems_with_prefix(self, prefix: str) -> list[str]:
+        rows = self._query(
+            "SELECT term FROM stem_df WHERE term > ? AND term < ? LIMIT 20",
+            (prefix, prefix + "\uffff"),
+        )
+        return [r[0] for r in rows]
 
     def _correct(self, word: str, min_score: int) -> str | None:
         """Closest corpus word for a misspelt one (rapidfuzz over words of similar length);
@@ -541,8 +549,14 @@ class KnowledgeIndex:
         if _asks_agreement(query) and "count" not in cues:
             cues.add("agreement")
         required = query.strong_cues & REQUIRED
-        counted_ok = (
-            self._counted_passages(query, [*ids, *neighbours]) if "count" in required else None
+        counted = {t.lemma for t in query.terms if t.focus}
+        if "count" in required and counted and counted <= _TIME_UNITS:
+            # «сколько дней длилась выставка» is answered by its dates
+            required = (required - {"count"}) | {"date"}
+        counted_ok, counting = (
+            self._counted_passages(query, [*ids, *neighbours])
+            if "count" in required
+            else (None, set())
         )
         strict_entities = [
             t.entity for t in query.terms if t.entity and t.known and t.entity not in self._ambient
@@ -634,6 +648,10 @@ class KnowledgeIndex:
                     # «сколько компаний …» needs a figure that counts companies, if the
                     # articles count that thing anywhere among the candidates
                     satisfied = any(r.id in counted_ok for r in unit_rows)
+                elif satisfied and "count" in required:
+                    # nothing counts it: a number will do, unless every number in the
+                    # snippet is known to count something else («10 документов»)
+                    satisfied = not all(r.id in counting for r in unit_rows if "count" in r.flags)
                 score = coverage + bonus - penalty - (0.0 if satisfied else 1.0)
                 units.append(_Unit(unit_rows, texts, score, coverage, content, satisfied))
         units.sort(key=lambda u: (-u.score, -u.coverage, u.rows[0].id))
@@ -649,24 +667,29 @@ class KnowledgeIndex:
             chosen.append(unit)
         return chosen
 
-    def _counted_passages(self, query: Query, ids: list[int]) -> set[int] | None:
-        """Passages holding a figure that counts what the question counts; ``None`` when no
-        candidate counts it at all (then any number will do)."""
+    def _counted_passages(
+        self, query: Query, ids: list[int]
+    ) -> tuple[set[int] | None, set[int]]:
+        """Passages holding a figure that counts what the question counts (``None`` when no
+        candidate counts it at all), and all passages holding some figure."""
         wanted: set[str] = set()
         for t in query.terms:
             if not t.entity and not _is_number(t.lemma) and _pos(t) == "NOUN":
-                wanted |= {t.lemma} | t.synonyms | t.alternatives
+                wanted |= {t.lemma} | t.synonyms | t.alternatives | t.related
         if not wanted or not ids or not self._has_column("figures", "passage_id"):
-            return None
+            return None, set()
         marks = ",".join("?" * len(ids))
+        rows = self._query(
+            f"SELECT passage_id, counts, category FROM figures WHERE passage_id IN ({marks})",
+            ids,
+        )
         found = {
             pid
-            for pid, counts in self._query(
-                f"SELECT passage_id, counts FROM figures WHERE passage_id IN ({marks})", ids
-            )
-            if _count_nouns(counts) & wanted
+            for pid, counts, category in rows
+            # «сколько квадратов» is answered by an area, whatever noun the figure names
+            if (_count_nouns(counts) | {lemma(category)}) & wanted
         }
-        return found or None
+        return found or None, {r[0] for r in rows}
 
     def _refine(self, query: Query, units: list[_Unit]) -> list[_Unit]:
         """Second look at the leading units: modifiers the question did not ask for, and
@@ -970,6 +993,7 @@ class KnowledgeIndex:
         return text, self._sources[article_id]
 
 
+_TIME_UNITS = frozenset({"день", "неделя", "месяц", "год", "час", "сутки"})
 _ORDINAL = frozenset(
     {
         "следующий", "прошлый", "предыдущий", "первый", "второй", "третий", "последний",
@@ -1013,8 +1037,14 @@ def _figure_fit(display: str, counts: str, wanted: set[str]) -> float | None:
 
 @lru_cache(maxsize=8192)
 def _count_nouns(counts: str) -> frozenset[str]:
-    """The nouns of what a figure counts: «наименований товаров» → наименование, товар."""
-    return frozenset(lemma(w) for w in words(counts) if parse(w).tag.POS == "NOUN")
+    """What a figure counts: its head noun («площадь экспозиции» → площадь), and for a
+    unit noun the thing after it too («наименований товаров» → наименование, товар)."""
+    nouns = [lemma(w) for w in words(counts) if parse(w).tag.POS == "NOUN"]
+    if not nouns:
+        return frozenset()
+    if nouns[0] in lexicon().unit_nouns:
+        return frozenset(nouns[:2])
+    return frozenset(nouns[:1])
 
 
 @lru_cache(maxsize=1)
@@ -1226,7 +1256,7 @@ def _match(term: Term, row: _Row) -> float:
     if "agreement" in row.flags and term.lemma in _agreement_vocabulary():
         # the passage reports an agreement, whatever words it uses («стороны определили…»)
         return 0.85
-    if term.related & row.lemmas or term.variants & row.stems:
+    if term.related & row.lemmas or term.variants & row.stems or term.derived & row.stems:
         return 0.7
     return 0.0
 
