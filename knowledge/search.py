@@ -446,6 +446,17 @@ class KnowledgeIndex:
             if wanted_regions and person.region not in wanted_regions:
                 continue
             found.append(person)
+        # «кто директор завода Авангард?»: the other words must fit the person's role too;
+        # if none does, the role is not verified either way and ranking decides
+        other = [
+            t
+            for t in query.terms
+            if not t.entity and not _is_number(t.lemma) and t.lemma not in roles
+            and not (t.synonyms & roles) and t.lemma not in _ROLE_VERBS
+        ]
+        if found and other:
+            fitting = [p for p in found if _fits_role(p, other)]
+            return tuple(fitting) if fitting else None
         return tuple(found)
 
     def _candidates(self, query: Query) -> list[int]:
@@ -873,25 +884,9 @@ class KnowledgeIndex:
         return tuple(picked)
 
     def _answer_people(self, query: Query) -> tuple[Person, ...]:
-        people = self.people()
-        stems_q = {t.stem for t in query.terms}
-        entity_names = {gazetteer().entries[k].name for k in query.entities}
-        by_name = [p for p in people if {stem(w) for w in words(p.name)} & stems_q]
-        if by_name:
-            return tuple(by_name[:3])
-        if "person" not in query.cues:
-            return ()
-        roles = {t.lemma for t in query.terms} | {
-            s for t in query.terms for s in t.synonyms
-        }
-        picked = []
-        for p in people:
-            role_lemmas = {lemma(w) for w in words(p.role)}
-            if entity_names and p.region not in entity_names:
-                continue
-            if role_lemmas & roles:
-                picked.append(p)
-        return tuple(picked[:3])
+        """People the question names (by surname), for the fact line."""
+        tokens = {t.entity for t in query.terms if t.entity}
+        return tuple(p for p in self.people() if person_token(p.name) in tokens)[:3]
 
     # ------------------------------------------------------------------ regions
 
@@ -1082,6 +1077,19 @@ def _unrequested_modifier(text: str, nouns: dict[str, set[str]], wanted: set[str
 
 
 _ROLE_VERBS = frozenset({"руководить", "возглавлять", "руководство", "управлять", "рулить"})
+
+
+def _fits_role(person: Person, terms: list[Term]) -> bool:
+    """Most of the question's other words appear in the person's role."""
+    text = f"{person.role} {person.organisation or ''}"
+    lemmas = set(_text_lemmas(text))
+    stems = {stem(w) for w in words(text)}
+    hits = sum(
+        1
+        for t in terms
+        if t.lemma in lemmas or t.stem in stems or t.synonyms & lemmas or t.derived & stems
+    )
+    return hits * 2 > len(terms)
 
 
 def _role_head(role: str) -> str:
