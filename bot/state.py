@@ -19,6 +19,8 @@ from knowledge.normalize import words
 __all__ = ["MAX_QUESTION_CHARS", "Stats", "StateStore"]
 
 MAX_QUESTION_CHARS = 500
+# Row ids are SQLite INTEGERs (signed 64 bit); ids from callback data may be anything.
+_MAX_ROW_ID = 2**63 - 1
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS questions (
@@ -83,6 +85,8 @@ class StateStore:
 
     def question(self, question_id: int) -> str | None:
         """The text of a stored question, or ``None`` if there is no such id."""
+        if not 0 < question_id <= _MAX_ROW_ID:
+            return None
         with self._lock:
             row = self._conn.execute(
                 "SELECT question FROM questions WHERE id = ?", (question_id,)
@@ -93,6 +97,8 @@ class StateStore:
         """Record 👍 (``1``) or 👎 (``-1``) for a question; the last vote counts."""
         if value not in (1, -1):
             raise ValueError(f"feedback must be 1 or -1, not {value!r}")
+        if not 0 < question_id <= _MAX_ROW_ID:
+            return False
         with self._lock:
             cursor = self._conn.execute(
                 "UPDATE questions SET feedback = ? WHERE id = ?", (value, question_id)
