@@ -172,6 +172,12 @@ async def feedback_handler(
     callback_answer.text = texts.FEEDBACK_THANKS[callback_data.v]
 
 
+async def unknown_button_handler(callback: CallbackQuery, callback_answer: CallbackAnswer) -> None:
+    """Receives a button press no handler understood (a button from an older version of the
+    bot, or data a modified client made up): answer it, or the button keeps spinning."""
+    callback_answer.text = texts.STALE_BUTTON
+
+
 async def unknown_command_handler(message: Message, command_name: str) -> None:
     """Receives a command nobody handled (admin commands from non-admins end up here too)."""
     if command_name in ADMIN_COMMAND_NAMES:
@@ -195,6 +201,7 @@ def setup() -> Router:
     router.callback_query.register(more_handler, AnswerPage.filter())
     router.callback_query.register(source_handler, SourceOf.filter())
     router.callback_query.register(feedback_handler, Feedback.filter())
+    router.callback_query.register(unknown_button_handler)  # after every other button
     router.message.register(unknown_command_handler, UnknownCommand())
     router.message.register(question_handler, AddressedQuestion())
     router.message.register(non_text_handler, F.chat.type == ChatType.PRIVATE, ~F.text)
