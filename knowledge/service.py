@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sqlite3
 import time
 import uuid
 from dataclasses import dataclass
@@ -183,7 +184,7 @@ class KnowledgeService:
         except BuildError as exc:
             logger.warning("reload failed, keeping the old index: %s", exc)
             raise ReloadFailed(str(exc), exc.skipped) from exc
-        except (IndexUnavailable, OSError) as exc:
+        except (IndexUnavailable, OSError, sqlite3.Error) as exc:  # disk full is sqlite3's
             logger.warning("reload failed, keeping the old index: %s", exc)
             raise ReloadFailed(str(exc)) from exc
         elapsed = (time.perf_counter() - started) * 1000
