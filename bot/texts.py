@@ -144,6 +144,10 @@ def inline_card(snippet: str, source: Source) -> Reply:
 
 RELOAD_BUSY = "Перезагрузка уже идёт — дождитесь её окончания."
 UPLOAD_NOT_TXT = "Принимаю только текстовые статьи в файлах .txt (UTF-8 или cp1251)."
+UPLOAD_DOWNLOAD_FAILED = (
+    "Не удалось скачать файл из Telegram. Ничего не сохранено, индекс прежний — "
+    "пришлите файл ещё раз чуть позже."
+)
 
 
 def upload_too_big(limit: int) -> str:

@@ -10,8 +10,10 @@ import io
 import logging
 from collections.abc import Iterable
 
+import aiohttp
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.types import Message
 from aiogram.utils.chat_action import ChatActionSender
@@ -70,7 +72,13 @@ async def document_handler(
         return
     async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id):
         buffer = io.BytesIO()
-        await bot.download(document, destination=buffer)
+        try:
+            await bot.download(document, destination=buffer)
+        except (TelegramAPIError, aiohttp.ClientError, TimeoutError) as exc:
+            # getFile or the file GET failed (5xx, dropped, timed out): nothing was saved
+            logger.warning("admin upload: the document could not be downloaded: %s", _brief(exc))
+            await send(message, texts.UPLOAD_DOWNLOAD_FAILED)
+            return
         data = buffer.getvalue()
         if len(data) > limit:
             await send(message, texts.upload_too_big(limit))
@@ -90,6 +98,13 @@ async def document_handler(
         "admin %s uploaded an article", message.from_user.id if message.from_user else None
     )
     await send(message, texts.upload_reply(result))
+
+
+def _brief(exc: BaseException) -> str:
+    """An error in one line, without the file URL (it holds the token)."""
+    if isinstance(exc, aiohttp.ClientResponseError):
+        return f"HTTP {exc.status} {exc.message}"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def setup(admin_ids: Iterable[int]) -> Router:
