@@ -710,10 +710,13 @@ class KnowledgeIndex:
             return units
         wanted = _query_lemmas(query)
         wanted |= {a for t in query.terms if t.entity for a in _entity_adjectives(t.entity)}
+        # the noun a «какой …?» asks about is answered by its modifier («какого завода» →
+        # «Минского автомобильного завода»), so only the other nouns are checked
+        focus = {x for t in query.terms if t.focus for x in {t.lemma} | t.synonyms}
         nouns = {
-            t.lemma: ({t.lemma} | t.synonyms)
+            t.lemma: ({t.lemma} | t.synonyms) - focus
             for t in query.terms
-            if not t.entity and _pos(t) == "NOUN"
+            if not t.entity and not t.focus and _pos(t) == "NOUN"
         }
         fits: dict[int, float] = {}
         if "count" in query.cues:

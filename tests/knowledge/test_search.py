@@ -199,3 +199,48 @@ def test_unseen_articles_answer_questions(unseen_index: KnowledgeIndex) -> None:
     report = evaluate(cases, unseen_index.search)
     assert report.hit1 >= 0.85, report.as_dict()["misses"]
     assert report.oos_refused >= 0.8
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("какие страны привезли нацэкспозиции", "национальных экспозиций"),  # compound head
+        ("innoprom minsk", "Минск"),  # transliteration
+        ("что смоляне привезли на выставку", "Смоленск"),  # demonym → region
+        ("тормоза для какого завода делают смоленские предприятия", "тормозные"),  # one root
+        ("с кем Анохин вёл переговоры", "переговоры"),  # вёл ~ провёл
+        ("кто рулит витебской областью", "Субботин"),  # slang role verb
+    ],
+)
+def test_paraphrase_machinery(seeds_index: KnowledgeIndex, question: str, expected: str) -> None:
+    """Compounds, Latin spelling, demonyms, shared roots and prefixed verbs still meet."""
+    answer = seeds_index.search(question)
+    assert answer.answered, question
+    assert any(expected in h.text for h in answer.hits[:2]), answer.hits[:2]
+
+
+def test_role_question_checks_the_other_words(seeds_index: KnowledgeIndex) -> None:
+    """«директор завода Авангард» is not the director of the Mogilev lift plant."""
+    answer = seeds_index.search("Кто директор завода Авангард?")
+    assert not answer.answered or "Страхар" not in answer.hits[0].text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Сколько стендов было у Казахстана?",  # figures count other things
+        "сколько журналистов аккредитовали",  # the only number counts documents
+        "Кто модерировал пленарную сессию?",  # the verb is the question
+        "Какая столица у Узбекистана?",  # a known country, an unknown attribute
+    ],
+)
+def test_declines_near_misses(seeds_index: KnowledgeIndex, question: str) -> None:
+    """Familiar words around something the articles do not say: no answer."""
+    assert not seeds_index.search(question).answered
+
+
+def test_duration_is_answered_by_dates(seeds_index: KnowledgeIndex) -> None:
+    """«сколько дней» needs dates, not a count."""
+    answer = seeds_index.search("Сколько дней длилась выставка?")
+    assert answer.answered
+    assert "сентября" in answer.hits[0].text or "три дня" in answer.hits[0].text
