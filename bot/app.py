@@ -201,8 +201,9 @@ def run_bot(settings: Settings) -> int:
             asyncio.run(_serve_polling(bot, dp))
     except TelegramUnauthorizedError:
         return _fail(texts.TOKEN_REJECTED, 1)
-    except TelegramNetworkError as exc:
-        return _fail(texts.network_failed(exc.message), 1)
+    except TelegramNetworkError as exc:  # its message may quote the request URL (token)
+        reason = RedactTokenFilter((token, secret)).redact(exc.message)
+        return _fail(texts.network_failed(reason), 1)
     except KeyboardInterrupt:  # pragma: no cover - signals are handled inside the loop
         pass
     finally:
