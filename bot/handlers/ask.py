@@ -190,7 +190,16 @@ async def unknown_command_handler(message: Message, command_name: str) -> None:
 
 
 async def non_text_handler(message: Message) -> None:
-    """Receives stickers, photos, voice and other non-text messages in a private chat."""
+    """Receives stickers, photos, voice and other non-text messages in a private chat.
+
+    A document here is an upload from someone who is not an admin (the admin router takes
+    admins' documents): refused like any non-text message, and logged like admin commands.
+    """
+    if message.document is not None:
+        logger.warning(
+            "document upload refused: user %s is not an admin",
+            message.from_user.id if message.from_user else None,
+        )
     await send(message, texts.NON_TEXT_HINT)
 
 
