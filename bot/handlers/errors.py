@@ -10,7 +10,14 @@ import logging
 from contextlib import suppress
 
 from aiogram import Router
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 from aiogram.filters import ExceptionMessageFilter, ExceptionTypeFilter
 from aiogram.types import CallbackQuery, ErrorEvent, Message
 
@@ -30,6 +37,22 @@ async def not_modified_handler(event: ErrorEvent) -> None:
 async def forbidden_handler(event: ErrorEvent) -> None:
     """Receives 403: the user blocked the bot or it was removed from the chat."""
     logger.info("cannot write to the chat (blocked or removed): %s", event.exception)
+
+
+async def telegram_failure_handler(event: ErrorEvent) -> None:
+    """Receives a failure on Telegram's side (5xx, network, flood beyond the retry cap):
+    one log line, and a short apology that does not blame the question."""
+    logger.warning(
+        "update %s: Telegram did not take the reply: %s: %s",
+        event.update.update_id,
+        type(event.exception).__name__,
+        event.exception,
+    )
+    source = event.update.event
+    target = source.message if isinstance(source, CallbackQuery) else source
+    if isinstance(target, Message):
+        with suppress(TelegramAPIError):
+            await send(target, texts.TELEGRAM_FAILURE)
 
 
 async def fallback_handler(event: ErrorEvent) -> None:
@@ -53,5 +76,9 @@ def setup() -> Router:
         ExceptionMessageFilter(r"(?i).*message is not modified"),
     )
     router.errors.register(forbidden_handler, ExceptionTypeFilter(TelegramForbiddenError))
+    router.errors.register(
+        telegram_failure_handler,
+        ExceptionTypeFilter(TelegramServerError, TelegramNetworkError, TelegramRetryAfter),
+    )
     router.errors.register(fallback_handler, ExceptionTypeFilter(Exception))
     return router

@@ -69,14 +69,14 @@ async def test_429_is_retried_after_retry_after(harness: Harness) -> None:
 
 
 async def test_long_retry_after_is_not_waited_for(harness: Harness) -> None:
-    """retry_after beyond the cap: give up at once; the error router apologises."""
+    """retry_after beyond the cap: give up at once; the user hears Telegram is failing."""
     harness.session.fail_next(
         "sendMessage", "Too Many Requests: retry after 300", 429, retry_after=300
     )
     calls = await harness.private().send("Сколько было посетителей?")
     attempts = [c for c in calls if c.method == "sendMessage"]
     assert attempts[0].error is not None
-    assert attempts[-1].text == texts.ERROR_FALLBACK
+    assert attempts[-1].text == texts.TELEGRAM_FAILURE
 
 
 async def test_blocked_user_is_logged_not_retried(
