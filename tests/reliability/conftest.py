@@ -1,0 +1,64 @@
+"""Reliability tests: hostile input, broken seeds, reloads under load, security (issue 4).
+
+They drive the production dispatcher through the bot tests' harness
+(``tests/bot/bot_testkit.py``: ``create_dispatcher`` on the validating ``LocalSession``), so
+that folder is put on ``sys.path`` here even when only this folder is collected.  Every test
+gets its own copy of the seeds and of an index built once per session, with throttling off
+(``THROTTLE_SECONDS=0``), so no generated input is swallowed by the throttle.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+BOT_TESTS = Path(__file__).resolve().parent.parent / "bot"
+if str(BOT_TESTS) not in sys.path:
+    sys.path.insert(0, str(BOT_TESTS))
+
+from bot_testkit import ADMIN_ID, SEEDS  # noqa: E402
+from rel_checks import Rig  # noqa: E402
+
+from bot.config import Secret, Settings  # noqa: E402
+from bot.local import LOCAL_TOKEN  # noqa: E402
+from knowledge import build_index  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def seeds_index_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's five seed articles indexed once for the whole session."""
+    path = tmp_path_factory.mktemp("rel-index") / "index.db"
+    build_index(SEEDS, path)
+    return path
+
+
+@pytest.fixture
+def rel_settings(tmp_path: Path, seeds_index_file: Path) -> Settings:
+    """Settings on this test's own seeds copy, index copy and state database; no throttle."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for path in SEEDS.glob("*.txt"):
+        (seeds / path.name).write_bytes(path.read_bytes())
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copyfile(seeds_index_file, data / "index.db")
+    return Settings(
+        bot_token=Secret(LOCAL_TOKEN),
+        admin_ids=frozenset({ADMIN_ID}),
+        seeds_dir=seeds,
+        index_path=data / "index.db",
+        state_path=data / "state.db",
+        throttle_seconds=0.0,
+    )
+
+
+@pytest.fixture
+def rig(rel_settings: Settings) -> Iterator[Rig]:
+    """The harness plus a hook on the error router (for async tests)."""
+    r = Rig.start(rel_settings)
+    yield r
+    r.close()
