@@ -47,6 +47,9 @@ _MONTHS = frozenset(
 _ANAPHORA = frozenset(
     {"это", "этот", "он", "она", "оно", "они", "там", "такой", "данный", "тот", "его", "их", "ее"}
 )
+MAX_QUESTION_CHARS = 400
+MAX_QUESTION_WORDS = 40
+MAX_REPAIRS = 6
 UNKNOWN_NOUN_WEIGHT = 1.5
 UNKNOWN_VERB_WEIGHT = 0.5
 UNKNOWN_ADJECTIVE_WEIGHT = 0.8
@@ -436,8 +439,13 @@ def _segment(word: str, vocab: Vocabulary) -> list[str] | None:
     return best[1] if best else None
 
 
-def _fix_word(word: str, vocab: Vocabulary, corrections: dict[str, str]) -> list[str]:
-    """Typo correction and segmentation of one normalised question word."""
+def _fix_word(
+    word: str, vocab: Vocabulary, corrections: dict[str, str], budget: list[int]
+) -> list[str]:
+    """Typo correction and segmentation of one normalised question word.
+
+    ``budget`` counts the expensive repairs left for this question (fuzzy matching over the
+    vocabulary): a page of gibberish must not cost more than a few typos."""
     lex = lexicon()
     if word.isdigit() or len(word) < 3 or word in lex.stopwords:
         return [word]
@@ -445,14 +453,15 @@ def _fix_word(word: str, vocab: Vocabulary, corrections: dict[str, str]) -> list
         cyrillic = transliterate(word)
         if vocab.knows(cyrillic) or is_known_word(cyrillic):
             corrections[word] = cyrillic
-            return _fix_word(cyrillic, vocab, corrections)
+            return _fix_word(cyrillic, vocab, corrections, budget)
     in_corpus = vocab.knows(word)
     if in_corpus or lemma(word) in lex.vocabulary or word in lex.vocabulary:
         return [word]
     known = is_known_word(word)
     proper = any(g in parse(word).tag for g in _PROPER)
-    if known and not proper:
+    if known and not proper or budget[0] <= 0:
         return [word]
+    budget[0] -= 1
     if len(word) >= 4:
         # short words need a closer match: «ждлоп» is not a typo of «ждало»
         fixed = vocab.correct(word, 90 if known else 78)
@@ -550,9 +559,12 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
     """Turn a user's question into weighted terms, cues and entities."""
     lex = lexicon()
     corrections: dict[str, str] = {}
+    budget = [MAX_REPAIRS]
     words: list[str] = []
-    for _, word in _raw_tokens(text[:1000]):
-        words.extend(_fix_word(word, vocab, corrections))
+    # a question is a sentence or two; a 4 KB message is read only as far as a question goes,
+    # so a hostile text cannot make the search slow
+    for _, word in _raw_tokens(text[:MAX_QUESTION_CHARS])[:MAX_QUESTION_WORDS]:
+        words.extend(_fix_word(word, vocab, corrections, budget))
     lemmas = [lemma(w) for w in words]
     stems = [stem(w) for w in words]
     cues, cue_positions = _find_cues(lemmas, _in_grammar_phrases(words))

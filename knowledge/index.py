@@ -321,6 +321,7 @@ def build_index(seeds_dir: Path, db_path: Path) -> BuildReport:
             reason = skipped[0].reason
         raise BuildError(reason, tuple(skipped))
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temp_files(db_path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -349,6 +350,21 @@ def build_index(seeds_dir: Path, db_path: Path) -> BuildReport:
         report.elapsed_ms,
     )
     return report
+
+
+STALE_TEMP_SECONDS = 3600
+
+
+def _remove_stale_temp_files(db_path: Path) -> None:
+    """Temp files left by a build that was killed (no build takes an hour) are removed."""
+    now = time.time()
+    for path in db_path.parent.glob(f".{db_path.name}*.tmp"):
+        try:
+            if now - path.stat().st_mtime > STALE_TEMP_SECONDS:
+                path.unlink()
+                logger.info("removed a stale temp file of a killed build: %s", path.name)
+        except OSError:
+            continue
 
 
 def _write(
