@@ -17,6 +17,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.chat_action import ChatActionSender
 
+from knowledge import Answer
 from knowledge.reply import EXAMPLE_QUESTIONS, answer_reply
 from knowledge.service import KnowledgeService
 
@@ -67,7 +68,7 @@ async def answer_question(
         message_thread_id=thread_id,
         initial_sleep=CHAT_ACTION_REPEAT,
     ):
-        answer = await asyncio.to_thread(service.index.search, question)
+        answer = await search(service, question)
     question_id = store.record_question(question, answer.answered)
     if not answer.answered:
         await send(message, answer_reply(answer), reply_markup=examples_keyboard(limit=3))
@@ -78,6 +79,17 @@ async def answer_question(
         answer_reply(answer, 0, count),
         reply_markup=answer_keyboard(question_id, answer, 0, count),
     )
+
+
+INLINE_SEARCH_CHARS = 200
+
+
+async def search(service: KnowledgeService, question: str) -> Answer:
+    """A search: on the event loop for an ordinary question (about a millisecond — a thread
+    hop costs more than that), in a worker thread for a long message."""
+    if len(question) <= INLINE_SEARCH_CHARS:
+        return service.index.search(question)
+    return await asyncio.to_thread(service.index.search, question)
 
 
 async def question_handler(
