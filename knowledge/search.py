@@ -57,7 +57,7 @@ __all__ = ["IndexUnavailable", "KnowledgeIndex"]
 logger = logging.getLogger(__name__)
 
 MAX_SNIPPET = 420
-CANDIDATES = 60
+CANDIDATES = 40
 ROW_CACHE = 50_000
 # Below this share of the question's weight covered by the best snippet, the answer is "no".
 MIN_COVERAGE = 0.55
@@ -127,6 +127,7 @@ class _Row:
     flags: frozenset[str]
     anaphoric: bool
     article_regions: frozenset[str]
+    kinds: frozenset[str] = frozenset()  # kinds of the entities named (country, city, …)
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,9 +410,9 @@ class KnowledgeIndex:
         )
 
     def _people_by_stem(self, stems: frozenset[str]) -> list[str]:
-        return [
-            p.name for p in self.people() if words(p.name) and stem(words(p.name)[-1]) in stems
-        ]
+        if not stems:
+            return []
+        return [p.name for p in self.people() if _surname_stem(p.name) in stems]
 
     def _people_for_roles(self, query: Query) -> tuple[Person, ...] | None:
         """For «кто губернатор X?»: the people of that role (and region), or ``None``.
@@ -532,6 +533,7 @@ class KnowledgeIndex:
                 frozenset(flags),
                 bool(r[15]),
                 self._article_regions.get(r[1], frozenset()),
+                _kinds_of(r[5]),
             )
         return result
 
@@ -620,7 +622,8 @@ class KnowledgeIndex:
                     continue
                 if shown != other.text and adds_words:
                     # score the neighbour by the part that is actually shown
-                    theirs = [_match(t, _clipped(other, shown)) for t in terms]
+                    clipped = _clipped(other, shown)
+                    theirs = [_match(t, clipped) for t in terms]
                 pair = (row, other) if first else (other, row)
                 options.append(
                     (
@@ -1162,7 +1165,7 @@ def _clipped(row: _Row, shown: str) -> _Row:
     lemmas |= {x for x in row.lemmas if x.startswith("prs") and x[3:] in stems}
     return _Row(
         row.id, row.article_id, row.seq, row.paragraph, shown, frozenset(lemmas), stems,
-        row.flags, row.anaphoric, row.article_regions,
+        row.flags, row.anaphoric, row.article_regions, _kinds_of(" ".join(lemmas)),
     )
 
 
@@ -1242,6 +1245,16 @@ def _entity_kind(token: str) -> str:
     return _entity_kinds().get(token, "")
 
 
+@lru_cache(maxsize=50_000)
+def _surname_stem(name: str) -> str:
+    parts = words(name)
+    return stem(parts[-1]) if parts else ""
+
+
+def _kinds_of(lemmas: str) -> frozenset[str]:
+    return frozenset(_entity_kind(x) for x in lemmas.split() if x.startswith("ent"))
+
+
 def _is_number(token: str) -> bool:
     return token[:1] == "n" and token[1:2].isdigit()
 
@@ -1253,7 +1266,7 @@ def _match(term: Term, row: _Row) -> float:
         # a sentence of an article about Vitebsk is about Vitebsk, named or not
         return ARTICLE_ENTITY if term.entity in row.article_regions else 0.0
     kinds = _CATEGORY_KINDS.get(term.lemma)
-    if kinds and any(_entity_kind(x) in kinds for x in row.lemmas if x.startswith("ent")):
+    if kinds and kinds & row.kinds:
         # «в какой стране …» is answered by a sentence naming a country
         return 1.0 if term.focus else 0.85
     if term.lemma in row.lemmas or term.stem in row.stems:
