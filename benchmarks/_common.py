@@ -270,6 +270,19 @@ def machine() -> dict[str, Any]:
             ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],  # noqa: S607
             capture_output=True, text=True, check=False,
         ).stdout.strip() or None
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "knowledge", "bot"],  # noqa: S607
+            capture_output=True, text=True, check=False,
+        ).stdout.strip()
+        if commit and dirty:
+            commit += " + uncommitted changes in knowledge/ or bot/"
+    import importlib.util
+
+    spec = importlib.util.find_spec("knowledge")
+    engine = str(Path(spec.origin).parent) if spec and spec.origin else "?"
+    pinned = re.search(r"innoprom-engine-([0-9a-f]+)", engine)
+    if pinned:  # benchmarks/pin_engine.sh
+        commit = f"{pinned.group(1)} (engine pinned by pin_engine.sh)"
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
@@ -278,6 +291,7 @@ def machine() -> dict[str, Any]:
         "sqlite": sqlite3.sqlite_version,
         "os": f"{platform.system()} {platform.release()}",
         "commit": commit,
+        "engine": engine,
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
 

@@ -65,6 +65,10 @@ TARGETS = {
     "cold_start_s": (3.0, 10000),
     "reload_p99_ms": (100.0, 10000),
 }
+# "Sub-linear": 10× the articles must cost clearly less than 10× the time.  A slope of 0.9
+# is linear in practice; with retrieval in SQLite and a bounded rerank it should be ≈ 0.5 or
+# less (FTS5's own posting lists grow linearly, the rest should not).
+SUBLINEAR = 0.5
 
 # ============================================================================ serving worker
 
@@ -104,14 +108,24 @@ def serve(args: argparse.Namespace) -> dict[str, Any]:
     out["open_ms"] = (time.perf_counter() - t0) * 1000
     first, _ = _time_all(index.search, questions, 1)
     warm, per_q = _time_all(index.search, questions, args.rounds)
-    answers = [index.search(q) for q in questions]
-    texts = [[h.text for h in a.hits] for a in answers]
+    # keep only what is scored: holding every Answer would measure the benchmark's memory
+    answers = []
+    facts_in_answer = []
+    for q in questions:
+        a = index.search(q)
+        facts_in_answer.append(len(a.agreements) + len(a.people)
+                               + sum(len(g.figures) for g in a.figures))
+        answers.append((a.answered, [h.text for h in a.hits]))
+    texts = [t for _, t in answers]
+    out["facts_per_answer"] = {"max": max(facts_in_answer),
+                               "median": statistics.median(facts_in_answer)}
     out["first_pass"] = summary_ms(first)
     out["warm"] = summary_ms(warm)
     out["hit1_generated"] = _hit_rate(texts[len(dev):], gen)
     out["hit1_dev"] = _hit_rate(texts[: len(dev)], dev)
-    oos = [a for a, c in zip(answers, cases, strict=True) if c.get("expect_none")]
-    out["oos_refused_dev"] = sum(not a.answered for a in oos) / len(oos) if oos else None
+    oos = [answered for (answered, _), c in zip(answers, cases, strict=True)
+           if c.get("expect_none")]
+    out["oos_refused_dev"] = sum(not a for a in oos) / len(oos) if oos else None
     by_kind: dict[str, list[bool]] = {}
     for t, c in zip(texts[len(dev):], gen, strict=True):
         by_kind.setdefault(c.get("kind", "?"), []).append(first_hit_ok(t, c["expect"]))
@@ -144,7 +158,8 @@ def serve(args: argparse.Namespace) -> dict[str, Any]:
                     retired.append(current["index"])
                     current["index"] = new
                     reloads.append(time.perf_counter() - started)
-                    if len(samples) >= min(len(questions), 200):
+                    # small corpora rebuild in a blink: repeat until enough answers
+                    if len(samples) >= 50 or len(reloads) >= 5:
                         break
             finally:
                 done.set()
@@ -335,10 +350,12 @@ def target_lines(rows: list[dict[str, Any]]) -> list[str]:
     slope = _slope(rows)
     if slope:
         k, a, b = slope
-        out.append(f"| latency sub-linear in corpus size | {a:,}→{b:,} | slope < 1 | "
-                   f"{k:.2f} | {'PASS' if k < 1 else 'FAIL'} |")
+        out.append(f"| latency sub-linear in corpus size (log-log slope of the median) "
+                   f"| {a:,}→{b:,} | ≤ {SUBLINEAR:g} | {k:.2f} | "
+                   f"{'PASS' if k <= SUBLINEAR else 'FAIL'} |")
     else:
-        out.append("| latency sub-linear in corpus size | — | slope < 1 | — | not measured |")
+        out.append(f"| latency sub-linear in corpus size (log-log slope of the median) | — "
+                   f"| ≤ {SUBLINEAR:g} | — | not measured |")
     return out
 
 
@@ -441,10 +458,15 @@ def main() -> None:
     sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     m = machine()
-    rows = [measure_size(size, args) for size in sizes]
-    (OUT_DIR / "scale.json").write_text(
-        json.dumps({"machine": m, "rows": rows}, ensure_ascii=False, indent=2)
-    )
+    rows: list[dict[str, Any]] = []
+    for size in sizes:
+        rows.append(measure_size(size, args))
+        (OUT_DIR / "scale.json").write_text(  # partial results survive an interrupted run
+            json.dumps({"machine": m, "rows": rows}, ensure_ascii=False, indent=2)
+        )
+        w = rows[-1]["serve"]["warm"]
+        print(f"[{size}] build {rows[-1]['build_s']:.1f} s, median {w['median']:.1f} ms, "
+              f"p99 {w['p99']:.1f} ms", file=sys.stderr, flush=True)
     plot(rows, OUT_DIR / "scale.png")
     (OUT_DIR / "RESULTS.md").write_text(results_md(rows, m, args, "scale.png"))
     if args.publish:
