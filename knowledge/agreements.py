@@ -13,6 +13,7 @@ the signatories of the same document (``Документ скрепили под
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from .extract import (
@@ -75,7 +76,7 @@ def _clauses(sentence: str) -> list[tuple[int, int]]:
     return [(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)]
 
 
-def _kind_spans(toks: list[Tok]) -> list[tuple[int, int, str]]:
+def _kind_spans(toks: Sequence[Tok]) -> list[tuple[int, int, str]]:
     """(start, end, display) of every agreement noun phrase, longest match first."""
     kinds = sorted(lexicon().agreement_kinds, key=lambda kv: -len(kv[0]))
     lemmas: list[str] = []
@@ -100,7 +101,7 @@ def _kind_spans(toks: list[Tok]) -> list[tuple[int, int, str]]:
     return found
 
 
-def _in_complement(toks: list[Tok], start: int) -> bool:
+def _in_complement(toks: Sequence[Tok], start: int) -> bool:
     """True when a kind noun is the topic of something else: «… по реализации соглашения»,
     «соглашение о создании торгового дома»."""
     for j in range(start - 1, max(-1, start - 3), -1):
@@ -112,7 +113,7 @@ def _in_complement(toks: list[Tok], start: int) -> bool:
     return False
 
 
-def _signing(toks: list[Tok]) -> list[int]:
+def _signing(toks: Sequence[Tok]) -> list[int]:
     """Signing verbs reported as done: a past finite verb or a short passive participle."""
     verbs = lexicon().signing_verbs
     found = []
@@ -124,7 +125,7 @@ def _signing(toks: list[Tok]) -> list[int]:
     return found
 
 
-def _planned(toks: list[Tok], upto: int) -> bool:
+def _planned(toks: Sequence[Tok], upto: int) -> bool:
     lex = lexicon()
     return any(
         tok.lemma in lex.planned_words
@@ -134,7 +135,7 @@ def _planned(toks: list[Tok], upto: int) -> bool:
     )
 
 
-def _statistics(toks: list[Tok]) -> bool:
+def _statistics(toks: Sequence[Tok]) -> bool:
     """«Реализуются 32 соглашения», «подписано 63 документа»: counts, not a signing."""
     counted = {"соглашение", "договор", "контракт", "документ", "меморандум"}
     return any(
@@ -142,7 +143,9 @@ def _statistics(toks: list[Tok]) -> bool:
     )
 
 
-def _enumerated(kinds: list[tuple[int, int, str]], toks: list[Tok]) -> list[tuple[int, int, str]]:
+def _enumerated(
+    kinds: list[tuple[int, int, str]], toks: Sequence[Tok]
+) -> list[tuple[int, int, str]]:
     """«подписаны соглашения, среди которых план-график …»: keep the specific ones."""
     generic = {"соглашение", "договор", "документ", "договорённости"}
     if len(kinds) > 1 and kinds[0][2] in generic:
@@ -152,7 +155,7 @@ def _enumerated(kinds: list[tuple[int, int, str]], toks: list[Tok]) -> list[tupl
     return kinds
 
 
-def _np_parties(sentence: str, toks: list[Tok], start: int, end: int) -> list[str]:
+def _np_parties(sentence: str, toks: Sequence[Tok], start: int, end: int) -> list[str]:
     """The acting noun phrases of a span, one per conjunct: «Министерство промышленности
     Белоруссии и правительство Свердловской области» → two parties; people by name."""
     groups: list[tuple[int, int]] = []
@@ -198,7 +201,7 @@ def _np_parties(sentence: str, toks: list[Tok], start: int, end: int) -> list[st
     return list(dict.fromkeys(parties))
 
 
-def _np_start(toks: list[Tok], start: int, end: int) -> int | None:
+def _np_start(toks: Sequence[Tok], start: int, end: int) -> int | None:
     """Where the noun phrase of a conjunct begins, past introductory adverbials
     («В последний день выставки Министерство …», «Кроме того, ОАО …»)."""
     in_pp = False
@@ -234,7 +237,7 @@ def _np_start(toks: list[Tok], start: int, end: int) -> int | None:
     return None
 
 
-def _person_in(sentence: str, toks: list[Tok], start: int, end: int) -> str | None:
+def _person_in(sentence: str, toks: Sequence[Tok], start: int, end: int) -> str | None:
     for i in range(start, end):
         if _is_name_word(toks[i]):
             role = _role_before(toks, i)
@@ -252,7 +255,7 @@ def _tidy_quotes(text: str) -> str:
     return re.sub(r'"([^"]+)"', r"«\1»", text)
 
 
-def _subject(sentence: str, toks: list[Tok], start: int, end: int) -> str:
+def _subject(sentence: str, toks: Sequence[Tok], start: int, end: int) -> str:
     """What the agreement is about: its «о …/по …/на …» complement, without venue or
     attribution tails."""
     k = start
@@ -272,7 +275,7 @@ def _subject(sentence: str, toks: list[Tok], start: int, end: int) -> str:
 
 
 def _people_after(
-    sentence: str, toks: list[Tok], start: int, end: int, any_case: bool = False
+    sentence: str, toks: Sequence[Tok], start: int, end: int, any_case: bool = False
 ) -> list[str]:
     """People named in a span with their role («соглашение с председателем … Субботиным»);
     with ``any_case`` also people named without a role."""
@@ -296,7 +299,7 @@ def _people_after(
 
 
 def _clause_agreements(
-    sentence: str, toks: list[Tok], regions: tuple[str, ...]
+    sentence: str, toks: Sequence[Tok], regions: tuple[str, ...]
 ) -> list[RawAgreement]:
     verbs = _signing(toks)
     if not verbs:
@@ -350,7 +353,7 @@ def _clause_agreements(
 
 
 def _sides_agreement(
-    sentences: list[str], idx: int, toks: list[Tok], regions: tuple[str, ...]
+    sentences: list[str], idx: int, toks: Sequence[Tok], regions: tuple[str, ...]
 ) -> RawAgreement | None:
     """«Стороны определили …» and «Результатом встречи стал ряд договорённостей. Среди
     них …»: agreements reached without a signed document."""

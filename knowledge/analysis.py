@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .lexicon import gazetteer, lexicon
-from .normalize import is_known_word, lemma, normalize, parse, stem
+from .normalize import is_known_word, lemma, normalize, normalize_word, parse, stem
 
 __all__ = [
     "Query",
@@ -227,7 +227,7 @@ def _raw_tokens(text: str) -> list[tuple[str, str]]:
     return [
         (raw, word)
         for raw in _RAW_WORD.findall(text.replace("ё", "е").replace("Ё", "Е"))
-        for word in _colloquial(normalize(raw))
+        for word in _colloquial(normalize_word(raw))
     ]
 
 
@@ -640,7 +640,9 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
             # «в каком городе», «какие даты», «сколько стоит»: the frame of the question
             # says what kind of answer is wanted, not what it is about
             continue
-        if word.isdigit() or lemma(word) in _SPELLED or (lem in _SCALE and numbers):
+        if word.isdigit() and len(word) == 4 and word.startswith(("19", "20")):
+            pass  # a year names an edition or a period: «в 2026 году» must match «2026»
+        elif word.isdigit() or lemma(word) in _SPELLED or (lem in _SCALE and numbers):
             continue
         if len(word) == 1:
             continue

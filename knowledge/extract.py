@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .lexicon import gazetteer, lexicon
-from .normalize import lemma, normalize, parse, stem
+from .normalize import lemma, normalize, normalize_word, parse, stem
 
 __all__ = [
     "RawFigure",
@@ -54,18 +55,21 @@ class Tok:
         return self.text[:1].isupper()
 
 
-def tokenize(sentence: str) -> list[Tok]:
-    """Tokens with offsets, lemmas and stems (punctuation kept for the patterns)."""
+@lru_cache(maxsize=20_000)
+def tokenize(sentence: str) -> tuple[Tok, ...]:
+    """Tokens with offsets, lemmas and stems (punctuation kept for the patterns).
+
+    Cached: people, agreements, figures and regions all read the same sentences."""
     toks: list[Tok] = []
     for m in _TOKEN.finditer(sentence):
         text = m.group(0)
-        norm = normalize(text) if text[:1].isalnum() else text
+        norm = normalize_word(text) if text[:1].isalnum() else text
         lem = lemma(norm) if text[:1].isalpha() else norm
         toks.append(Tok(text, m.start(), m.end(), norm, lem, stem(norm)))
-    return toks
+    return tuple(toks)
 
 
-def _region_spans(toks: list[Tok]) -> list[tuple[int, int, str]]:
+def _region_spans(toks: Sequence[Tok]) -> list[tuple[int, int, str]]:
     """Gazetteer entities over word tokens, mapped back to token indexes."""
     idx = [i for i, t in enumerate(toks) if t.is_word]
     lemmas: list[str] = []
@@ -82,11 +86,17 @@ def _region_spans(toks: list[Tok]) -> list[tuple[int, int, str]]:
     return spans
 
 
+@lru_cache(maxsize=20_000)
+def sentence_regions(sentence: str) -> tuple[tuple[int, int, str], ...]:
+    """Gazetteer entities of a sentence (cached)."""
+    return tuple(_region_spans(tokenize(sentence)))
+
+
 def article_regions(sentences: list[str]) -> Counter[str]:
     """How often each gazetteer entity is mentioned in an article."""
     counts: Counter[str] = Counter()
     for sentence in sentences:
-        counts.update(key for _, _, key in _region_spans(tokenize(sentence)))
+        counts.update(key for _, _, key in sentence_regions(sentence))
     return counts
 
 
@@ -123,7 +133,7 @@ def _has_grammeme(word: str, grammeme: str) -> bool:
     return any(grammeme in p.tag for p in morph().parse(word))
 
 
-def _name_at(toks: list[Tok], i: int, after_role: bool) -> int:
+def _name_at(toks: Sequence[Tok], i: int, after_role: bool) -> int:
     """Length (2–3) of a person's name starting at token ``i``, or 0."""
     if i >= len(toks) or not _is_name_word(toks[i]):
         return 0
@@ -136,9 +146,10 @@ def _name_at(toks: list[Tok], i: int, after_role: bool) -> int:
         return 0
     first = toks[i].norm
     if _has_grammeme(first, "Name") or after_role:
-        # a region or organisation is not a name
+        # a region is not a name («Смоленск Василий»), but a first name that happens to look
+        # like a town («Борис» ~ Борисов) still starts one
         spans = _region_spans(toks[i : i + size])
-        if spans and spans[0][0] == 0:
+        if spans and spans[0][0] == 0 and not _has_grammeme(first, "Name"):
             return 0
         # «Элой Альварес Мартинес» is a name of three words; «Василий Анохин Смоленск» is not
         third = toks[i + 2].norm if size == 3 else ""
@@ -183,7 +194,7 @@ def _case_of(word: str, grammemes: tuple[str, ...]) -> str | None:
     return None
 
 
-def _normal_name(toks: list[Tok], case: str | None) -> str:
+def _normal_name(toks: Sequence[Tok], case: str | None) -> str:
     """A name in the nominative: «Александром Субботиным» → «Александр Субботин»."""
     if case in (None, "nomn"):
         return " ".join(t.text for t in toks)
@@ -194,7 +205,7 @@ def _normal_name(toks: list[Tok], case: str | None) -> str:
     return " ".join(out)
 
 
-def _role_before(toks: list[Tok], name_start: int) -> tuple[int, int] | None:
+def _role_before(toks: Sequence[Tok], name_start: int) -> tuple[int, int] | None:
     """Token span of a role phrase ending right before a name («губернатор … области»)."""
     heads = lexicon().role_heads
     start = None
@@ -221,7 +232,7 @@ def _role_before(toks: list[Tok], name_start: int) -> tuple[int, int] | None:
     return start, name_start
 
 
-def _role_after(toks: list[Tok], name_end: int) -> tuple[int, int] | None:
+def _role_after(toks: Sequence[Tok], name_end: int) -> tuple[int, int] | None:
     """Token span of a role phrase in apposition: «Петр Пархомчик, председатель …,»."""
     if name_end >= len(toks) or toks[name_end].text != ",":
         return None
@@ -254,7 +265,7 @@ def _is_verb(tok: Tok) -> bool:
     return "VERB" in tag or "GRND" in tag
 
 
-def _role_text(sentence: str, toks: list[Tok], start: int, end: int) -> tuple[str, str | None]:
+def _role_text(sentence: str, toks: Sequence[Tok], start: int, end: int) -> tuple[str, str | None]:
     """Role phrase in the nominative, and the grammatical case it stood in."""
     head_idx = start
     heads = lexicon().role_heads
@@ -288,7 +299,7 @@ def _role_text(sentence: str, toks: list[Tok], start: int, end: int) -> tuple[st
     return text[:1].lower() + text[1:], case
 
 
-def _quoted_org(sentence: str, toks: list[Tok], start: int, end: int) -> str | None:
+def _quoted_org(sentence: str, toks: Sequence[Tok], start: int, end: int) -> str | None:
     span = sentence[toks[start].start : toks[end - 1].end]
     m = re.search(r"((?:ОАО|ООО|ЗАО|АО|ПАО|ОДО|УП|РУП|СООО|ИП)\s*)?[«\"“]([^»\"”]+)[»\"”]", span)
     if m:
@@ -453,7 +464,7 @@ def extract_figures(sentences: list[str]) -> list[RawFigure]:
                     extra = clause.group(0).strip() if clause else ""
                     scope = f"из них {num}" + (f" {extra}" if extra else "")
                     regions = tuple(
-                        dict.fromkeys(k for _, _, k in _region_spans(tokenize(sentence)))
+                        dict.fromkeys(k for _, _, k in sentence_regions(sentence))
                     )
                     figures.append(
                         RawFigure(
@@ -488,7 +499,7 @@ def extract_figures(sentences: list[str]) -> list[RawFigure]:
                         display = f"{display} {scope}"
             if qualifier:
                 display = f"{qualifier} {display}"
-            regions = tuple(dict.fromkeys(k for _, _, k in _region_spans(tokenize(sentence))))
+            regions = tuple(dict.fromkeys(k for _, _, k in sentence_regions(sentence)))
             figures.append(
                 RawFigure(value, display, counts, category, qualifier, sentence, regions)
             )

@@ -290,7 +290,9 @@ def _merge_people(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per person: the most informative role wins, the first source is kept."""
     merged: dict[tuple[str, ...], dict[str, Any]] = {}
     for person in people:
-        key = tuple(stem(w) for w in words(person["name"]))
+        # one row per name and kind of role: a namesake (or the same person later) in
+        # another role is another fact, not a longer description of this one
+        key = (*(stem(w) for w in words(person["name"])), _role_head(person["role"]))
         best = merged.get(key)
         if best is None:
             merged[key] = dict(person)

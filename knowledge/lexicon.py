@@ -187,6 +187,8 @@ class Gazetteer:
     by_lemmas: dict[tuple[str, ...], str]
     by_stems: dict[tuple[str, ...], str]
     max_len: int
+    first_lemmas: frozenset[str] = frozenset()
+    first_stems: frozenset[str] = frozenset()
 
     def find(
         self, lemmas: list[str], stems: list[str], surfaces: list[str] | None = None
@@ -195,7 +197,12 @@ class Gazetteer:
         found: list[tuple[int, int, str]] = []
         i = 0
         n = len(lemmas)
+        starts_l, starts_s = self.first_lemmas, self.first_stems
         while i < n:
+            # most words start no name at all: skip them without building any key
+            if lemmas[i] not in starts_l and stems[i] not in starts_s:
+                i += 1
+                continue
             match: tuple[int, str] | None = None
             for size in range(min(self.max_len, n - i), 0, -1):
                 key = self.by_lemmas.get(tuple(lemmas[i : i + size]))
@@ -265,7 +272,14 @@ def gazetteer() -> Gazetteer:
             # hyphenated adjectives (ханты-мансийский) arrive as several tokens
             by_lemmas.setdefault(tuple(adj.split()), entry.key)
     max_len = max((len(k) for k in by_lemmas), default=1)
-    return Gazetteer(entries, by_lemmas, by_stems, max_len)
+    return Gazetteer(
+        entries,
+        by_lemmas,
+        by_stems,
+        max_len,
+        frozenset(k[0] for k in by_lemmas),
+        frozenset(k[0] for k in by_stems),
+    )
 
 
 def _register(
@@ -286,7 +300,7 @@ def _register(
         priority[key_l] = rank
     # stems are a fallback for case forms pymorphy lemmatises oddly; short stems
     # («на» from «НАО», «дел» from «Дели») would match ordinary words
-    if (len(key_s) == 1 and len(key_s[0]) >= 5) or (
+    if (len(key_s) == 1 and len(key_s[0]) >= 6) or (
         len(key_s) > 1 and max(len(x) for x in key_s) >= 4 and sum(map(len, key_s)) >= 6
     ):
         by_stems.setdefault(key_s, key)

@@ -23,6 +23,7 @@ __all__ = [
     "lemma",
     "morph",
     "normalize",
+    "normalize_word",
     "parse",
     "stem",
     "words",
@@ -51,6 +52,12 @@ def normalize(text: str) -> str:
     text = text.translate(_QUOTES)
     text = _DASHES.sub("-", text)
     return _SPACES.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=200_000)
+def normalize_word(word: str) -> str:
+    """``normalize()`` for one word, cached: the same words recur all through a corpus."""
+    return normalize(word)
 
 
 def words(text: str) -> list[str]:

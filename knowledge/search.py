@@ -57,6 +57,9 @@ __all__ = ["IndexUnavailable", "KnowledgeIndex"]
 logger = logging.getLogger(__name__)
 
 MAX_SNIPPET = 420
+# candidate retrieval: words in more than max(COMMON_FLOOR, 2 % of passages) are common
+COMMON_FLOOR = 200
+POSTINGS_BUDGET = 20_000
 CANDIDATES = 40
 ROW_CACHE = 50_000
 # Below this share of the question's weight covered by the best snippet, the answer is "no".
@@ -131,6 +134,13 @@ class _Row:
 
 
 @dataclass(frozen=True, slots=True)
+class _PeopleIndex:
+    by_surname: dict[str, list[Person]]
+    by_token: dict[str, list[Person]]
+    by_role: dict[str, list[Person]]
+
+
+@dataclass(frozen=True, slots=True)
 class _Unit:
     rows: tuple[_Row, ...]
     texts: tuple[str, ...]
@@ -197,6 +207,7 @@ class KnowledgeIndex:
         self._surfaces: dict[str, list[str]] | None = None
         self._surface_df: dict[str, int] = {}
         self._people: tuple[Person, ...] | None = None
+        self._people_by: _PeopleIndex | None = None
         self._row_cache: dict[int, _Row] = {}
         # passages where a person's role is stated: the answer to «кто такой X?»
         self._role_passages: dict[str, set[int]] = {}
@@ -412,7 +423,8 @@ class KnowledgeIndex:
     def _people_by_stem(self, stems: frozenset[str]) -> list[str]:
         if not stems:
             return []
-        return [p.name for p in self.people() if _surname_stem(p.name) in stems]
+        people = self._people_index()
+        return [p.name for s in stems for p in people.by_surname.get(s, ())]
 
     def _people_for_roles(self, query: Query) -> tuple[Person, ...] | None:
         """For «кто губернатор X?»: the people of that role (and region), or ``None``.
@@ -441,9 +453,8 @@ class KnowledgeIndex:
             # call its governor: any head of the region answers «кто губернатор …?»
             roles |= heads_of_region
         found = []
-        for person in self.people():
-            if _role_head(person.role) not in roles:
-                continue
+        by_role = self._people_index().by_role
+        for person in (p for role in roles for p in by_role.get(role, ())):
             if wanted_regions and person.region not in wanted_regions:
                 continue
             found.append(person)
@@ -461,20 +472,32 @@ class KnowledgeIndex:
         return tuple(found)
 
     def _candidates(self, query: Query) -> list[int]:
+        """Candidate passages from FTS5: the question's rarer words first.
+
+        BM25 has to score every passage any OR-ed word occurs in, so the cost grows with the
+        words' document frequencies.  Words are taken rarest first while the total stays
+        within a postings budget (always at least two); a word in more than 2 % of passages
+        only joins when nothing rarer is left.  Reranking still sees every word.
+        """
         lemmas, stems = query.fts_tokens()
         total = self.vocabulary.passages
-        # very common words only slow the candidate query down; reranking still sees them
-        def selective(items: Iterable[str], df: Any) -> list[str]:
-            chosen = [t for t in items if t and df(t) and df(t) <= max(50, total // 5)]
-            return chosen or [t for t in items if t and df(t)]
-
-        lem = selective(lemmas, self.vocabulary.lemma_df)
-        stm = selective(stems, self.vocabulary.stem_df)
-        parts = []
-        if lem:
-            parts.append("lemmas : (" + " OR ".join(f'"{t}"' for t in lem) + ")")
-        if stm:
-            parts.append("stems : (" + " OR ".join(f'"{t}"' for t in stm) + ")")
+        pool = [(self.vocabulary.lemma_df(t), "lemmas", t) for t in lemmas if t]
+        pool += [(self.vocabulary.stem_df(t), "stems", t) for t in stems if t]
+        pool = sorted(x for x in pool if x[0] > 0)
+        common = max(COMMON_FLOOR, total // 50)
+        chosen: dict[str, list[str]] = {"lemmas": [], "stems": []}
+        postings = 0
+        for df, column, token in pool:
+            picked = len(chosen["lemmas"]) + len(chosen["stems"])
+            if picked >= 2 and (df > common or postings + df > POSTINGS_BUDGET):
+                break
+            chosen[column].append(token)
+            postings += df
+        parts = [
+            f"{column} : (" + " OR ".join(f'"{t}"' for t in tokens) + ")"
+            for column, tokens in chosen.items()
+            if tokens
+        ]
         if not parts:
             return []
         match = " OR ".join(parts)
@@ -806,6 +829,17 @@ class KnowledgeIndex:
         )
         return self._people
 
+    def _people_index(self) -> _PeopleIndex:
+        """People by surname stem, index token and role head (built once)."""
+        if self._people_by is None:
+            index = _PeopleIndex({}, {}, {})
+            for person in self.people():
+                index.by_surname.setdefault(_surname_stem(person.name), []).append(person)
+                index.by_token.setdefault(person_token(person.name), []).append(person)
+                index.by_role.setdefault(_role_head(person.role), []).append(person)
+            self._people_by = index
+        return self._people_by
+
     def _query_in(
         self, sql: str, column: str, ids: Iterable[int] | None
     ) -> list[tuple[Any, ...]]:
@@ -891,8 +925,8 @@ class KnowledgeIndex:
 
     def _answer_people(self, query: Query) -> tuple[Person, ...]:
         """People the question names (by surname), for the fact line."""
-        tokens = {t.entity for t in query.terms if t.entity}
-        return tuple(p for p in self.people() if person_token(p.name) in tokens)[:3]
+        by_token = self._people_index().by_token
+        return tuple(p for t in query.terms if t.entity for p in by_token.get(t.entity, ()))[:3]
 
     # ------------------------------------------------------------------ regions
 
@@ -1060,7 +1094,12 @@ def _narrowing_words() -> frozenset[str]:
     return _restrictive_adjectives() | frozenset(names)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=50_000)
+def _text_stems(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in words(text))
+
+
+@lru_cache(maxsize=50_000)
 def _text_lemmas(text: str) -> tuple[str, ...]:
     """Lemmas of a passage in order (cached: the same passages come up again and again)."""
     return tuple(lemma(w) for w in words(text))
@@ -1089,7 +1128,7 @@ def _fits_role(person: Person, terms: list[Term]) -> bool:
     """Most of the question's other words appear in the person's role."""
     text = f"{person.role} {person.organisation or ''}"
     lemmas = set(_text_lemmas(text))
-    stems = {stem(w) for w in words(text)}
+    stems = _text_stems(text)
     hits = sum(
         1
         for t in terms
@@ -1098,6 +1137,7 @@ def _fits_role(person: Person, terms: list[Term]) -> bool:
     return hits * 2 > len(terms)
 
 
+@lru_cache(maxsize=50_000)
 def _role_head(role: str) -> str:
     lex = lexicon()
     for w in words(role):
