@@ -211,7 +211,12 @@ def _role_before(toks: Sequence[Tok], name_start: int) -> tuple[int, int] | None
     start = None
     for j in range(name_start - 1, max(-1, name_start - 14), -1):
         tok = toks[j]
-        if tok.text in ".;:!?" or tok.text == "—":
+        if tok.text in ".;:!?":
+            break
+        if tok.text in "—–" and not (
+            # «глава Чувашской Республики — Чувашии»: a dash inside an official name
+            0 < j < name_start - 1 and toks[j - 1].capital and toks[j + 1].capital
+        ):
             break
         if tok.is_word and (tok.lemma in heads or tok.norm in heads):
             start = j

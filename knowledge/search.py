@@ -60,6 +60,7 @@ MAX_SNIPPET = 420
 # candidate retrieval: words in more than max(COMMON_FLOOR, 2 % of passages) are common
 COMMON_FLOOR = 200
 POSTINGS_BUDGET = 20_000
+MAX_STATED = 10
 CANDIDATES = 40
 ROW_CACHE = 50_000
 # Below this share of the question's weight covered by the best snippet, the answer is "no".
@@ -562,6 +563,13 @@ class KnowledgeIndex:
 
     def _rank(self, query: Query, boost: frozenset[str] = frozenset()) -> list[_Unit]:
         ids = self._candidates(query)
+        # a verified role question knows where the answer is stated: those passages compete
+        # even if full-text retrieval ranked them out (in a big corpus it often does)
+        stated = sorted(
+            {i for p in self._people_by_stem(boost) for i in self._role_passages.get(
+                person_token(p), set())}
+        )[:MAX_STATED]
+        ids = list(dict.fromkeys([*ids, *stated]))
         if not ids:
             return []
         neighbours = [i + d for i in ids for d in (-1, 1)]
@@ -604,9 +612,7 @@ class KnowledgeIndex:
                     role_ids |= self._role_passages[t.entity]
         # «кто губернатор X?» verified against the extracted people: we know who it is and
         # where the article says so
-        verified: set[int] = set()
-        for p in self._people_by_stem(boost):
-            verified |= self._role_passages.get(person_token(p), set())
+        verified = set(stated)
         units: list[_Unit] = []
         terms = query.terms
         vectors: dict[int, list[float]] = {}
