@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -138,11 +139,20 @@ def chat(admin: bool) -> None:
 @cli.command()
 @click.option("--seeds", type=click.Path(file_okay=False, path_type=Path), help="Seeds folder.")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="Index file.")
-def build(seeds: Path | None, db: Path | None) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Processes analysing articles (0: one per CPU; used from 200 articles on).",
+)
+def build(seeds: Path | None, db: Path | None, workers: int) -> None:
     """Build the index from the seed articles and print a report."""
     settings = _settings(seeds, db)
     try:
-        report = build_index(settings.seeds_dir, settings.index_path)
+        report = build_index(
+            settings.seeds_dir, settings.index_path, workers=workers or os.cpu_count() or 1
+        )
     except BuildError as exc:
         for item in exc.skipped:
             click.echo(f"  пропущен {item.name}: {item.reason}", err=True)

@@ -9,9 +9,11 @@ failed build leaves the old index serving and says why.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import sqlite3
+import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -43,6 +45,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 UPLOAD_PREFIX = "upload"
+# From this many seed files a reload builds in a separate process (see _build_elsewhere).
+SUBPROCESS_FROM = 500
 
 
 class ReloadBusy(RuntimeError):
@@ -180,7 +184,10 @@ class KnowledgeService:
         old_info = old.info
         started = time.perf_counter()
         try:
-            new, report = await asyncio.to_thread(self._build_and_open)
+            if self._seed_count() >= SUBPROCESS_FROM:
+                new, report = await self._build_elsewhere()
+            else:
+                new, report = await asyncio.to_thread(self._build_and_open)
         except BuildError as exc:
             logger.warning("reload failed, keeping the old index: %s", exc)
             raise ReloadFailed(str(exc), exc.skipped) from exc
@@ -202,16 +209,60 @@ class KnowledgeService:
         )
         return ReloadResult(old_info, new_info, report.skipped, round(elapsed, 1))
 
+    def _staging(self) -> Path:
+        return self.index_path.with_name(f".{self.index_path.name}.staging")
+
     def _build_and_open(self) -> tuple[KnowledgeIndex, BuildReport]:
         """Build into a staging file, validate it, then move it over the live index file."""
-        staging = self.index_path.with_name(f".{self.index_path.name}.staging")
+        staging = self._staging()
         try:
             report = build_index(self.seeds_dir, staging)
-            _validate(staging)
-            os.replace(staging, self.index_path)
+            return self._install(staging), report
         finally:
             staging.unlink(missing_ok=True)
-        return KnowledgeIndex.open(self.index_path), report
+
+    def _install(self, staging: Path) -> KnowledgeIndex:
+        _validate(staging)
+        os.replace(staging, self.index_path)
+        return KnowledgeIndex.open(self.index_path)
+
+    def _seed_count(self) -> int:
+        try:
+            return sum(1 for _ in self.seeds_dir.glob("*.txt"))
+        except OSError:
+            return 0
+
+    async def _build_elsewhere(self) -> tuple[KnowledgeIndex, BuildReport]:
+        """A big build runs in its own process (``python -m knowledge build``): a thread
+        would share the interpreter lock with the answers, and a 10,000-article build holds it
+        for a minute and more.  The awaiting coroutine costs the event loop nothing."""
+        staging = self._staging()
+        try:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "knowledge",
+                "build",
+                str(self.seeds_dir),
+                str(staging),
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            out, err = await process.communicate()
+            try:
+                result = json.loads(out.decode("utf-8") or "{}")
+            except ValueError:
+                result = {}
+            if process.returncode != 0 or "error" in result:
+                tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["?"]
+                skipped = tuple(SkippedFile(**s) for s in result.get("skipped", []))
+                raise BuildError(result.get("error") or f"сборка не удалась: {tail[0]}", skipped)
+            report = BuildReport(
+                **{**result, "skipped": tuple(SkippedFile(**s) for s in result["skipped"])}
+            )
+            return await asyncio.to_thread(self._install, staging), report
+        finally:
+            staging.unlink(missing_ok=True)
 
     def _check_upload(self, name: str, data: bytes) -> Article:
         result = load_article(name, data)
