@@ -93,8 +93,13 @@ def profile_search(args: argparse.Namespace) -> None:
         return
 
     index = KnowledgeIndex.open(args.db)
-    for q in questions[:5]:
-        index.search(q)  # lazy initialisation out of the way
+    t0 = time.perf_counter()
+    warmup = questions if args.warmup < 0 else questions[: args.warmup]
+    for q in warmup:
+        index.search(q)  # lazy initialisation and caches out of the way
+    if warmup:
+        print(f"warm-up: {len(warmup)} questions in {time.perf_counter() - t0:.2f} s "
+              "(includes the index's lazy initialisation)")
     spent_total = _phase_timer(index)
     per_question = []
     prof = cProfile.Profile()
@@ -145,6 +150,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="first N questions only")
     parser.add_argument("--top", type=int, default=25, help="rows of each listing")
     parser.add_argument("--slowest", type=int, default=8, help="slowest questions to list")
+    parser.add_argument("--warmup", type=int, default=-1,
+                        help="questions asked before profiling (default all; 0 = profile cold)")
     parser.add_argument("--memory", action="store_true", help="tracemalloc instead of cProfile")
     parser.add_argument("--build", type=Path, help="profile building this seeds folder")
     args = parser.parse_args()
