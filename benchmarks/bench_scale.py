@@ -167,6 +167,50 @@ def _reload(mode: str, index: Any, questions: list[str],
     )
 
 
+def _reload_service(index: Any, questions: list[str],
+                    args: argparse.Namespace) -> tuple[dict[str, Any], Any] | None:
+    """``KnowledgeService.reload()`` — exactly what the bot's ``/reload`` runs — while this
+    event loop answers questions (``search`` on the loop, as the bot does for ordinary
+    questions).  ``None`` when the engine has no such service."""
+    try:
+        from knowledge.service import KnowledgeService
+    except ImportError:
+        return None
+    import asyncio
+
+    clock = time.perf_counter_ns
+    samples: list[int] = []
+    target = args.db.with_name("reload-service.db")
+
+    async def run() -> tuple[Any, float]:
+        service = KnowledgeService(index, args.seeds, target, close_delay=0)
+        started = time.perf_counter()
+        task = asyncio.create_task(service.reload())
+        i = 0
+        while not task.done():
+            s0 = clock()
+            service.index.search(questions[i % len(questions)])
+            samples.append(clock() - s0)
+            i += 1
+            await asyncio.sleep(0)
+        await task
+        return service.index, time.perf_counter() - started
+
+    new, elapsed = asyncio.run(run())
+    fresh, _ = _time_all(new.search, questions, 1)
+    return (
+        {
+            "mode": "service",
+            "rebuilds": 1,
+            "rebuild_s": elapsed,
+            "answers": summary_ms(samples),
+            "after_swap_first_pass": summary_ms(fresh),
+            "rss_after_mb": self_maxrss_mb(),
+        },
+        new,
+    )
+
+
 def serve(args: argparse.Namespace) -> dict[str, Any]:
     """The serving process: open, answer, measure; then rebuild-while-answering, baseline."""
     from knowledge import KnowledgeIndex
@@ -214,15 +258,19 @@ def serve(args: argparse.Namespace) -> dict[str, Any]:
                       for i in slow]
     out["serving_rss_mb"] = self_maxrss_mb()
 
-    # ---- answering while the same corpus is rebuilt and swapped in (/reload): the build in a
-    # child process first (so its memory is not ours), then in a thread of this process, as
-    # the bot's KnowledgeService does with asyncio.to_thread
+    # ---- answering while the same corpus is rebuilt and swapped in: through the engine's
+    # KnowledgeService.reload() (what /reload does), then build_index in a child process and in
+    # a thread of this process, for comparison
     if args.reload:
         retired = []
+        # the service first: its figures (memory included) must not carry the others' builds
+        service = _reload_service(index, questions, args)  # closes the index it replaces
+        if service is not None:
+            out["reload_service"], index = service
         for mode in ("process", "thread"):
             out[f"reload_{mode}"], index, old = _reload(mode, index, questions, args)
             retired.extend(old)
-        out["reload"] = out["reload_thread"]
+        out["reload"] = out.get("reload_service", out["reload_thread"])
         for old_index in retired:
             old_index.close()
         for path in args.db.parent.glob("reload-*.db"):
@@ -321,27 +369,39 @@ def tables(rows: list[dict[str, Any]]) -> str:
         )
     head2 = ("| articles | questions | median ms | p95 ms | p99 ms | first-pass p99 ms "
              "| FTS5 median ms | FTS5 p99 ms | ratio (median) | hit@1 gen | FTS5 hit@1 gen "
-             "| hit@1 dev | rebuild in thread: p99 / max ms | rebuild in child process: "
-             "p99 / max ms | first answers after swap: p99 / max ms |")
+             "| hit@1 dev |")
     lines += ["", "**Answering**", "", head2,
               "|" + "|".join(["---:"] * (head2.count("|") - 1)) + "|"]
     for r in rows:
         s = r["serve"]
-        rt = s.get("reload_thread", s.get("reload", {}))
-        rp = s.get("reload_process", {})
-        rl = rt.get("answers", {})
-        rpa = rp.get("answers", {})
-        sw = rt.get("after_swap_first_pass", {})
         w, b = s["warm"], s["baseline"]
         ratio = w["median"] / b["median"] if b["median"] else None
         lines.append(
             f"| {r['size']:,} | {s['questions']} | {w['median']:.2f} | {w['p95']:.2f} | "
             f"{w['p99']:.2f} | {s['first_pass']['p99']:.2f} | {b['median']:.3f} | "
             f"{b['p99']:.3f} | {_f(ratio, '{:.2g}×')} | {_f(s['hit1_generated'], '{:.3f}')} | "
-            f"{_f(s['baseline_hit1_generated'], '{:.3f}')} | {_f(s['hit1_dev'], '{:.3f}')} | "
-            f"{_f(rl.get('p99'))} / {_f(rl.get('max'))} | {_f(rpa.get('p99'))} / "
-            f"{_f(rpa.get('max'))} | {_f(sw.get('p99'))} / {_f(sw.get('max'))} |"
+            f"{_f(s['baseline_hit1_generated'], '{:.3f}')} | {_f(s['hit1_dev'], '{:.3f}')} |"
         )
+    head3 = ("| articles | `/reload` (KnowledgeService): s, answer p99 / max ms, RSS MB "
+             "| build_index in a thread: s, p99 / max ms, RSS MB "
+             "| build_index in a child process: s, p99 / max ms, RSS MB "
+             "| first answers after the swap: p99 / max ms |")
+    lines += ["", "**Answering while the index is rebuilt and swapped in**", "", head3,
+              "|" + "|".join(["---:"] * (head3.count("|") - 1)) + "|"]
+
+    def cell(x: dict[str, Any]) -> str:
+        if not x:
+            return "—"
+        a = x["answers"]
+        return (f"{x['rebuild_s']:.1f} s, {_f(a.get('p99'))} / {_f(a.get('max'))}, "
+                f"{x['rss_after_mb']:.0f}")
+
+    for r in rows:
+        s = r["serve"]
+        sv, th, pr = (s.get(f"reload_{m}", {}) for m in ("service", "thread", "process"))
+        sw = (sv or th).get("after_swap_first_pass", {})
+        lines.append(f"| {r['size']:,} | {cell(sv)} | {cell(th)} | {cell(pr)} | "
+                     f"{_f(sw.get('p99'))} / {_f(sw.get('max'))} |")
     return "\n".join(lines)
 
 
@@ -370,7 +430,7 @@ def target_lines(rows: list[dict[str, Any]]) -> list[str]:
             "cold_start_small_s": r["cold_start_s"],
             "cold_start_s": r["cold_start_s"],
             "reload_p99_ms": s.get("reload", {}).get("answers", {}).get("p99"),
-            "reload_rss_mb": s.get("reload_thread", {}).get("rss_after_mb"),
+            "reload_rss_mb": s.get("reload", {}).get("rss_after_mb"),
         }[name]
 
     labels = {
@@ -380,8 +440,8 @@ def target_lines(rows: list[dict[str, Any]]) -> list[str]:
         "serving_rss_mb": "peak serving memory",
         "cold_start_small_s": "cold start (seeds size)",
         "cold_start_s": "cold start",
-        "reload_p99_ms": "answer p99 while rebuilding in a thread (/reload)",
-        "reload_rss_mb": "peak memory of the serving process with a rebuild in a thread",
+        "reload_p99_ms": "answer p99 during `/reload` (KnowledgeService.reload)",
+        "reload_rss_mb": "peak memory of the serving process through `/reload`",
     }
     units = {"build_s": "s", "median_ms": "ms", "p99_ms": "ms", "serving_rss_mb": "MB",
              "cold_start_small_s": "s", "cold_start_s": "s", "reload_p99_ms": "ms",
@@ -421,10 +481,11 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
     ax1.plot(sizes, med, "o-", label="search median")
     ax1.plot(sizes, p99, "s-", label="search p99")
     ax1.plot(sizes, base, "^--", label="plain FTS5 median")
-    for mode, style in (("thread", "x:"), ("process", "+:")):
+    for mode, style in (("service", "d-."), ("thread", "x:"), ("process", "+:")):
         vals = [r["serve"].get(f"reload_{mode}", {}).get("answers", {}).get("p99") for r in rows]
         if all(v is not None for v in vals):
-            ax1.plot(sizes, vals, style, label=f"p99 while rebuilding ({mode})")
+            name = "/reload" if mode == "service" else f"build in a {mode}"
+            ax1.plot(sizes, vals, style, label=f"p99 while rebuilding ({name})")
     ax1.axhline(20, color="grey", lw=0.8, ls="--")
     ax1.axhline(100, color="grey", lw=0.8, ls=":")
     ax1.set(xscale="log", yscale="log", xlabel="articles", ylabel="ms",
@@ -468,10 +529,11 @@ def results_md(rows: list[dict[str, Any]], m: dict[str, Any], args: argparse.Nam
         "(wall time, max RSS); latency is `KnowledgeIndex.search` in a fresh serving process, "
         f"{args.rounds} warm rounds over the dev questions and the generated ones after one "
         "first pass; serving RSS is that process's peak after answering everything; the "
-        "rebuild figures are answers timed in the main thread while a thread rebuilds the same "
-        "corpus and swaps the new index in (as `/reload` does with `asyncio.to_thread`), and "
-        "the same with the build in a child process; after the swap every question is asked "
-        "once on the fresh index (its lazy initialisation is what the first users pay); cold "
+        "rebuild figures are answers timed while the same corpus is rebuilt and swapped in — "
+        "by the engine's `KnowledgeService.reload()` (what `/reload` runs; answers on the "
+        "event loop), by `build_index` in a thread and in a child process — RSS being the "
+        "serving process's peak so far; after the swap every question is asked once on the "
+        "fresh index (its lazy initialisation is what the first users pay); cold "
         f"start is `innoprom-bot ask` start → answer printed, median of {args.cold_runs} runs "
         "with the OS page cache warm; FTS5 is the same passages' text in an in-memory FTS5 "
         "table, exact words OR-ed, bm25, top 3.",
