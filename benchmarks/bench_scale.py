@@ -326,7 +326,9 @@ def measure_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
            "--questions", work / "questions.jsonl", "--rounds", str(args.rounds)]
     if args.reload:
         cmd.append("--reload")
-    served = run_measured(cmd, cwd=ROOT)
+    # cwd: the corpus folder, so `python -m knowledge` / `-c` children cannot pick up the
+    # working tree's knowledge/ instead of the engine this interpreter imports
+    served = run_measured(cmd, cwd=work)
     if served.returncode != 0:
         raise RuntimeError(f"serving worker failed at size {size}: {served.stderr[-3000:]}")
     row["serve"] = json.loads(served.stdout)
