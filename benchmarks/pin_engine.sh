@@ -17,11 +17,14 @@ git archive "$rev" knowledge bot | tar -x -C "$dir/src"
 "$base" -m venv --without-pip "$dir/venv"
 pysite=$("$dir/venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 printf '%s\n%s\n' "$dir/src" "$site" > "$pysite/innoprom_pinned.pth"
+# the same shape as pip's console script (the __main__ guard matters: the build's spawned
+# worker processes re-import this file)
 cat > "$dir/venv/bin/innoprom-bot" <<EOF
 #!$dir/venv/bin/python
 import sys
 from bot.cli import main
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())
 EOF
 chmod +x "$dir/venv/bin/innoprom-bot"
 (cd / && "$dir/venv/bin/python" -c 'import knowledge, sys; assert knowledge.__file__.startswith(sys.argv[1])' "$dir/src")
