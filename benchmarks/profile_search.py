@@ -135,7 +135,12 @@ def profile_build(args: argparse.Namespace) -> None:
         prof = cProfile.Profile()
         t0 = time.perf_counter()
         prof.enable()
-        report = build_index(args.build, Path(tmp) / "index.db")
+        import inspect
+
+        extra = {}
+        if "workers" in inspect.signature(build_index).parameters:
+            extra["workers"] = args.workers  # the worker processes are not profiled
+        report = build_index(args.build, Path(tmp) / "index.db", **extra)
         prof.disable()
         print(f"build: {report.articles} articles, {report.passages} passages, "
               f"{time.perf_counter() - t0:.1f} s under cProfile, "
@@ -154,6 +159,8 @@ def main() -> None:
                         help="questions asked before profiling (default all; 0 = profile cold)")
     parser.add_argument("--memory", action="store_true", help="tracemalloc instead of cProfile")
     parser.add_argument("--build", type=Path, help="profile building this seeds folder")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="build worker processes, where the engine supports them")
     args = parser.parse_args()
     if args.build:
         profile_build(args)
