@@ -45,7 +45,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 class BuildError(RuntimeError):
@@ -473,7 +473,9 @@ def _write(
     db.table("figures").insert_all(figures, pk="id") if figures else None
     for name in ("people", "agreements", "figures"):
         if not db.table(name).exists():
-            db.execute(f"CREATE TABLE {name} (id INTEGER PRIMARY KEY)")
+            db.execute(f"CREATE TABLE {name} (id INTEGER PRIMARY KEY, passage_id INTEGER)")
+        # facts are looked up by the passages that answer a question
+        db.table(name).create_index(["passage_id"], if_not_exists=True)
     entries = gazetteer().entries
     region_rows = [
         {

@@ -14,6 +14,7 @@ import json
 import logging
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -139,6 +140,9 @@ class _PeopleIndex:
     by_surname: dict[str, list[Person]]
     by_token: dict[str, list[Person]]
     by_role: dict[str, list[Person]]
+    # lemmas and stems of each person's role and organisation → the people (by position)
+    by_word: dict[str, set[int]]
+    positions: dict[int, int]  # id(person) → position
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +306,14 @@ class KnowledgeIndex:
         if not tied:
             return None
         return max(tied, key=lambda w: (self._surface_df.get(w, 0), w))
+
+    def warm_up(self) -> None:
+        """Load what the first questions would otherwise pay for: the people index and the
+        spelling vocabulary (up to a second on a big corpus).  A long-running server calls
+        this before serving; a one-off ``ask`` does not need to."""
+        self._people_index()
+        self._correct("прогрев", 100)
+        self.search("Сколько было посетителей?")
 
     # ------------------------------------------------------------------ info
 
@@ -468,7 +480,7 @@ class KnowledgeIndex:
             and not (t.synonyms & roles) and t.lemma not in _ROLE_VERBS
         ]
         if found and other:
-            fitting = [p for p in found if _fits_role(p, other)]
+            fitting = self._fitting(found, other)
             return tuple(fitting) if fitting else None
         return tuple(found)
 
@@ -835,14 +847,30 @@ class KnowledgeIndex:
         )
         return self._people
 
+    def _fitting(self, people: list[Person], terms: list[Term]) -> list[Person]:
+        """The people whose role and organisation hold most of ``terms`` (looked up in the
+        people's word index rather than re-reading every role)."""
+        index = self._people_index()
+        hits: Counter[int] = Counter()
+        for term in terms:
+            holders: set[int] = set()
+            for word in (term.lemma, term.stem, *term.synonyms, *term.derived):
+                holders |= index.by_word.get(word, set())
+            hits.update(holders)
+        return [p for p in people if hits[index.positions[id(p)]] * 2 > len(terms)]
+
     def _people_index(self) -> _PeopleIndex:
         """People by surname stem, index token and role head (built once)."""
         if self._people_by is None:
-            index = _PeopleIndex({}, {}, {})
-            for person in self.people():
+            index = _PeopleIndex({}, {}, {}, {}, {})
+            for n, person in enumerate(self.people()):
                 index.by_surname.setdefault(_surname_stem(person.name), []).append(person)
                 index.by_token.setdefault(person_token(person.name), []).append(person)
                 index.by_role.setdefault(_role_head(person.role), []).append(person)
+                index.positions[id(person)] = n
+                text = f"{person.role} {person.organisation or ''}"
+                for word in {*_text_lemmas(text), *_text_stems(text)}:
+                    index.by_word.setdefault(word, set()).add(n)
             self._people_by = index
         return self._people_by
 
@@ -1128,19 +1156,6 @@ def _unrequested_modifier(text: str, nouns: dict[str, set[str]], wanted: set[str
 
 
 _ROLE_VERBS = frozenset({"руководить", "возглавлять", "руководство", "управлять", "рулить"})
-
-
-def _fits_role(person: Person, terms: list[Term]) -> bool:
-    """Most of the question's other words appear in the person's role."""
-    text = f"{person.role} {person.organisation or ''}"
-    lemmas = set(_text_lemmas(text))
-    stems = _text_stems(text)
-    hits = sum(
-        1
-        for t in terms
-        if t.lemma in lemmas or t.stem in stems or t.synonyms & lemmas or t.derived & stems
-    )
-    return hits * 2 > len(terms)
 
 
 @lru_cache(maxsize=50_000)

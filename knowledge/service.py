@@ -45,8 +45,10 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 UPLOAD_PREFIX = "upload"
-# From this many seed files a reload builds in a separate process (see _build_elsewhere).
-SUBPROCESS_FROM = 500
+# From this many seed files a reload builds in a separate process (see _build_elsewhere):
+# even at 100 articles a build in a thread holds the interpreter lock long enough to delay
+# answers by ~300 ms; below this the ~1 s cost of starting a process is not worth it.
+SUBPROCESS_FROM = 50
 
 
 class ReloadBusy(RuntimeError):
@@ -121,6 +123,7 @@ class KnowledgeService:
         :raises BuildError: when there is no index and none can be built.
         """
         index, report = load_index(seeds_dir, index_path)
+        index.warm_up()
         return cls(index, seeds_dir, index_path, close_delay=close_delay), report
 
     @property
@@ -224,7 +227,9 @@ class KnowledgeService:
     def _install(self, staging: Path) -> KnowledgeIndex:
         _validate(staging)
         os.replace(staging, self.index_path)
-        return KnowledgeIndex.open(self.index_path)
+        index = KnowledgeIndex.open(self.index_path)
+        index.warm_up()  # before the swap: the first users of the new index wait for nothing
+        return index
 
     def _seed_count(self) -> int:
         try:
