@@ -387,10 +387,19 @@ def _sides_agreement(
     )
 
 
-def extract_agreements(sentences: list[str]) -> list[RawAgreement]:
-    """Agreements signed or agreed at the exhibition, from the sentences of one article."""
+def extract_agreements(
+    sentences: list[str], lemma_sets: Sequence[frozenset[str]] | None = None
+) -> list[RawAgreement]:
+    """Agreements signed or agreed at the exhibition, from the sentences of one article.
+
+    :param lemma_sets: each sentence's lemmas, when known: sentences without a signing verb
+        or «договорённость»/«сторона» are then skipped unread.
+    """
     found: list[RawAgreement] = []
+    triggers = lexicon().signing_verbs | {"договоренность", "сторона"}
     for idx, sentence in enumerate(sentences):
+        if lemma_sets is not None and not lemma_sets[idx] & triggers:
+            continue
         toks_all = tokenize(sentence)
         regions = tuple(dict.fromkeys(k for _, _, k in _region_spans(toks_all)))
         clause_found: list[RawAgreement] = []

@@ -60,6 +60,7 @@ _PARAPHRASED = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND", "ADVB", "PRED"
 _FUNCTION = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO"})
 
 
+@lru_cache(maxsize=200_000)
 def is_function_word(word: str) -> bool:
     """Prepositions, conjunctions, particles, interjections and pronouns."""
     return not word.isdigit() and parse(word).tag.POS in _FUNCTION

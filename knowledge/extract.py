@@ -312,12 +312,22 @@ def _quoted_org(sentence: str, toks: Sequence[Tok], start: int, end: int) -> str
     return None
 
 
-def extract_people(sentences: list[str], regions: Counter[str]) -> list[RawPerson]:
-    """People with their roles, from every sentence of one article."""
+def extract_people(
+    sentences: list[str],
+    regions: Counter[str],
+    lemma_sets: Sequence[frozenset[str]] | None = None,
+) -> list[RawPerson]:
+    """People with their roles, from every sentence of one article.
+
+    :param lemma_sets: each sentence's lemmas, when known: sentences without a role noun
+        are then skipped unread.
+    """
     people: list[RawPerson] = []
     entries = gazetteer().entries
     lex = lexicon()
-    for sentence in sentences:
+    for idx, sentence in enumerate(sentences):
+        if lemma_sets is not None and not lemma_sets[idx] & lex.role_heads:
+            continue
         toks = tokenize(sentence)
         i = 0
         while i < len(toks):

@@ -18,8 +18,10 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +124,9 @@ def _article_rows(
             sentences.append(sentence)
     regions = article_regions(sentences)
     by_sentence = {row["text"]: row["id"] for row in rows}
+    # the extractors read only sentences that can hold their facts (a role noun, a signing
+    # verb …); most sentences hold neither, and the patterns are the costly part of a build
+    lemma_sets = [frozenset(row["lemmas"].split()) for row in rows]
     people = [
         {
             "name": p.name,
@@ -132,11 +137,11 @@ def _article_rows(
             "article_id": article.id,
             "passage_id": by_sentence.get(p.sentence),
         }
-        for p in extract_people(sentences, regions)
+        for p in extract_people(sentences, regions, lemma_sets)
     ]
     agreements = []
     seen_agreements: set[tuple[str, str]] = set()  # (kind, subject)
-    for a in extract_agreements(sentences):
+    for a in extract_agreements(sentences, lemma_sets):
         agreement_key = (a.kind, normalize(a.subject))
         if agreement_key in seen_agreements:
             continue
@@ -279,14 +284,17 @@ def _has_personal_pronoun(text: str) -> bool:
 
 def _singular_nouns(text: str) -> set[str]:
     """Lemmas of singular nouns: «председатель» refers to one person, «губернаторы» do not."""
+
+    return {lem for lem in map(_singular_noun, words(text)) if lem}
+
+
+@lru_cache(maxsize=200_000)
+def _singular_noun(word: str) -> str:
+    """The lemma of a word read as a singular noun, else ""."""
     from .normalize import parse
 
-    found = set()
-    for w in words(text):
-        tag = parse(w).tag
-        if tag.POS == "NOUN" and tag.number == "sing":
-            found.add(lemma(w))
-    return found
+    tag = parse(word).tag
+    return lemma(word) if tag.POS == "NOUN" and tag.number == "sing" else ""
 
 
 def _capitalised(text: str) -> list[str]:
@@ -301,19 +309,34 @@ PARALLEL_FROM = 200
 _Analysed = tuple[list[dict[str, Any]], _Facts, Counter[str]]
 
 
-def _analyse(articles: list[Article], workers: int) -> Iterator[_Analysed]:
-    """Per-article analysis (sentences, features, facts), optionally in worker processes.
+@contextmanager
+def _pool(seeds_dir: Path, workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes for a big build (``None`` for a small one or ``workers=1``)."""
+    try:
+        files = sum(1 for _ in seeds_dir.glob("*.txt"))
+    except OSError:
+        files = 0
+    if workers < 2 or files < PARALLEL_FROM:
+        yield None
+        return
+    context = multiprocessing.get_context("spawn")  # never fork a process with threads
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield pool
+
+
+def _analyse(
+    articles: list[Article], pool: ProcessPoolExecutor | None
+) -> Iterator[_Analysed]:
+    """Per-article analysis (sentences, features, facts), in the pool when there is one.
 
     Articles are independent until people are linked across them, so this is the part that
     parallelises.  Passage ids are local (from 1) and renumbered by the caller.
     """
-    if workers < 2 or len(articles) < PARALLEL_FROM:
+    if pool is None:
         yield from (_article_rows(a, 1) for a in articles)
         return
-    context = multiprocessing.get_context("spawn")  # never fork a process with threads
-    chunk = max(1, len(articles) // (workers * 8))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(_article_rows_local, articles, chunksize=chunk)
+    chunk = max(1, len(articles) // 32)
+    yield from pool.map(_article_rows_local, articles, chunksize=chunk)
 
 
 def _article_rows_local(article: Article) -> _Analysed:
@@ -364,7 +387,23 @@ def build_index(seeds_dir: Path, db_path: Path, workers: int = 1) -> BuildReport
     """
     started = time.perf_counter()
     fingerprint = seeds_fingerprint(seeds_dir)
-    articles, skipped = read_seeds(seeds_dir)
+    with _pool(seeds_dir, workers) as pool:
+        mapper = partial(pool.map, chunksize=64) if pool is not None else map
+        articles, skipped = read_seeds(seeds_dir, mapper)
+        report = _build(seeds_dir, db_path, articles, skipped, fingerprint, pool, started)
+    return report
+
+
+def _build(
+    seeds_dir: Path,
+    db_path: Path,
+    articles: list[Article],
+    skipped: list[SkippedFile],
+    fingerprint: str,
+    pool: ProcessPoolExecutor | None,
+    started: float,
+) -> BuildReport:
+    """Write, validate and move the index into place (the body of ``build_index``)."""
     if not articles:
         reason = "нет ни одной пригодной статьи"
         if skipped and skipped[0].name == str(seeds_dir):
@@ -376,7 +415,7 @@ def build_index(seeds_dir: Path, db_path: Path, workers: int = 1) -> BuildReport
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        counts = _write(tmp, articles, skipped, fingerprint, workers)
+        counts = _write(tmp, articles, skipped, fingerprint, pool)
         _validate(tmp)
         os.replace(tmp, db_path)
     except BaseException:
@@ -422,7 +461,7 @@ def _write(
     articles: list[Article],
     skipped: list[SkippedFile],
     fingerprint: str,
-    workers: int = 1,
+    pool: ProcessPoolExecutor | None = None,
 ) -> dict[str, int]:
     db = sqlite_utils.Database(path)
     db.execute("PRAGMA journal_mode=OFF")
@@ -435,7 +474,7 @@ def _write(
     region_mentions: Counter[str] = Counter()
     region_articles: Counter[str] = Counter()
     for article, (rows, facts, regions) in zip(
-        articles, _analyse(articles, workers), strict=True
+        articles, _analyse(articles, pool), strict=True
     ):
         _renumber(rows, facts, len(passages))
         passages.extend(rows)

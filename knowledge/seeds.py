@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -186,13 +187,19 @@ def _title(lines: list[str]) -> str:
     return _shorten(sentences[0] if sentences else first)
 
 
-def read_seeds(seeds_dir: Path) -> tuple[list[Article], list[SkippedFile]]:
-    """Read every ``*.txt`` in ``seeds_dir``; return usable articles and skipped files."""
+def read_seeds(
+    seeds_dir: Path, mapper: Callable[..., Iterable[Article | SkippedFile]] = map
+) -> tuple[list[Article], list[SkippedFile]]:
+    """Read every ``*.txt`` in ``seeds_dir``; return usable articles and skipped files.
+
+    :param mapper: how to parse the files' bytes (``map``, or a process pool's ``map``).
+    """
     articles: list[Article] = []
     skipped: list[SkippedFile] = []
     seen: dict[str, str] = {}
     if not seeds_dir.is_dir():
         return [], [SkippedFile(str(seeds_dir), "папка с исходными статьями не найдена")]
+    readable: list[tuple[str, bytes]] = []
     for path in sorted(seeds_dir.glob("*.txt"), key=lambda p: p.name):
         name = path.name
         reason = None
@@ -213,7 +220,10 @@ def read_seeds(seeds_dir: Path) -> tuple[list[Article], list[SkippedFile]]:
                 SkippedFile(name, f"не удалось прочитать: {exc.strerror or type(exc).__name__}")
             )
             continue
-        result = load_article(name, data)
+        readable.append((name, data))
+    names = [name for name, _ in readable]
+    datas = [data for _, data in readable]
+    for name, result in zip(names, mapper(load_article, names, datas), strict=True):
         if isinstance(result, SkippedFile):
             skipped.append(result)
             continue
