@@ -119,6 +119,8 @@ def _article_rows(
                         {w for w in words(sentence) if len(w) > 2 and not w.isdigit()}
                     ),
                     "_singular": sorted(_singular_nouns(sentence)),
+                    "_pronoun": _has_personal_pronoun(sentence),
+                    "_sides": _mentions_sides(sentence),
                 }
             )
             sentences.append(sentence)
@@ -230,8 +232,6 @@ def _link_people(
     last: dict[str, dict[str, Any]] = {}  # article → the person mentioned last
     group: dict[str, list[dict[str, Any]]] = {}  # article → the last people named together
     for row in passages:
-        lemmas = row["lemmas"].split()
-        stems = row["stems"].split()
         linked: list[dict[str, Any]] = []
         for capital_stem in row["_capitals"]:
             named_person = by_surname.get(capital_stem)
@@ -243,10 +243,10 @@ def _link_people(
             if len({p["name"] for p in candidates}) == 1 and candidates[0]["name"] not in named:
                 linked.append(candidates[0])
         article = row["article_id"]
-        if not linked and article in last and _has_personal_pronoun(row["text"]):
+        if not linked and article in last and row["_pronoun"]:
             # «…, — отметил он.», «По его словам, …»: the person spoken of just before
             linked.append(last[article])
-        if not linked and article in group and _mentions_sides(row["text"]):
+        if not linked and article in group and row["_sides"]:
             # «стороны определили …»: the people who just met
             linked.extend(group[article])
         if linked:
@@ -267,6 +267,8 @@ def _link_people(
             if person.get("region"):
                 extra_l.append(entity_token(person["region"]))
         if extra_l or extra_s:
+            lemmas = row["lemmas"].split()
+            stems = row["stems"].split()
             row["lemmas"] = " ".join(lemmas + [x for x in extra_l if x not in lemmas])
             row["stems"] = " ".join(stems + [x for x in extra_s if x not in stems])
 
@@ -501,7 +503,7 @@ def _write(
     db.table("articles").insert_all(article_rows, pk="id")
     _insert_df(db, passages)
     for row in passages:
-        del row["_capitals"], row["_singular"], row["_surfaces"]
+        del row["_capitals"], row["_singular"], row["_surfaces"], row["_pronoun"], row["_sides"]
     _bulk_insert(db, "passages", passages)
     db.table("passages").create_index(["article_id", "seq"])
     db.table("passages").enable_fts(
