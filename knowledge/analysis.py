@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .lexicon import gazetteer, lexicon
 from .normalize import is_known_word, lemma, normalize, normalize_word, parse, stem
@@ -422,22 +422,38 @@ class Query:
 
 
 def _segment(word: str, vocab: Vocabulary) -> list[str] | None:
-    """Split a run-together word («гдепройдет») into two known words, if possible."""
+    """Split run-together words («гдепройдет», «сколькопосетителейбыло») into known words:
+    the split with the fewest parts, then the most even one; at most four parts."""
+    if len(word) > 48:
+        return None
     lex = lexicon()
-    best: tuple[int, list[str]] | None = None
-    for cut in range(2, len(word) - 1):
-        left, right = word[:cut], word[cut:]
-        left_ok = left in lex.stopwords or (
-            len(left) > 2 and is_known_word(left) and vocab.knows(left)
+
+    def ok(part: str) -> bool:
+        return part in lex.stopwords or (
+            len(part) > 2 and (is_known_word(part) or vocab.knows(part))
         )
-        right_ok = right in lex.stopwords or (
-            len(right) > 2 and (is_known_word(right) or vocab.knows(right))
-        )
-        if left_ok and right_ok:
-            score = min(len(left), len(right))
-            if best is None or score > best[0]:
-                best = (score, [left, right])
-    return best[1] if best else None
+
+    @cache
+    def best(start: int) -> tuple[int, int, tuple[str, ...]] | None:
+        # (parts, -shortest part, parts) for word[start:]
+        if start == len(word):
+            return (0, 0, ())
+        found: tuple[int, int, tuple[str, ...]] | None = None
+        for end in range(start + 2, len(word) + 1):
+            part = word[start:end]
+            if not ok(part):
+                continue
+            rest = best(end)
+            if rest is None or rest[0] >= 4:
+                continue
+            shortest = min(len(part), -rest[1]) if rest[2] else len(part)
+            option = (rest[0] + 1, -shortest, (part, *rest[2]))
+            if found is None or option[:2] < found[:2]:
+                found = option
+        return found
+
+    result = best(0)
+    return list(result[2]) if result and result[0] > 1 else None
 
 
 def _fix_word(
@@ -648,13 +664,15 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
         if len(word) == 1:
             continue
         seen.add(lem)
-        alternatives = _alternative_lemmas(word) - {lem}
+        alternatives = (_alternative_lemmas(word) | aspect_partners(lem)) - {lem}
         expansions = lex.abbreviations.get(lem) or lex.abbreviations.get(word, ())
         # «сп» → совместное предприятие: a phrase, met only when all of it is there
         phrase = tuple(w for w in expansions if w not in lex.stopwords)
         phrase = phrase if len(phrase) > 1 else ()
         single = expansions if not phrase else ()
         synonyms = set(lex.synonyms.get(lem, frozenset())) | set(single)
+        for partner in aspect_partners(lem):
+            synonyms |= lex.synonyms.get(partner, frozenset())
         related = set(lex.related.get(lem, frozenset()))
         df = max(vocab.lemma_df(lem), vocab.stem_df(st))
         if not df and alternatives:
@@ -746,6 +764,21 @@ _PREFIXES = (
     "за", "по", "при", "на", "вы", "с", "о", "об", "про", "под", "пере", "до", "от", "раз",
     "рас", "из", "ис", "в", "во", "у", "недо", "пре",
 )  # fmt: skip
+
+
+def aspect_partners(verb: str) -> frozenset[str]:
+    """The other aspect by suffix: выступать ↔ выступить, подписывать ↔ подписать,
+    показывать ↔ показать (candidates; the corpus or the lexicon decides which exist)."""
+    if len(verb) < 6 or not verb.endswith("ть"):
+        return frozenset()
+    found: set[str] = set()
+    if verb.endswith(("ывать", "ивать")):
+        found |= {verb[:-5] + "ать", verb[:-5] + "ить"}
+    elif verb.endswith("ать"):
+        found.add(verb[:-3] + "ить")
+    elif verb.endswith("ить"):
+        found.add(verb[:-3] + "ать")
+    return frozenset(found)
 
 
 def lemma_prefix_variants(verb: str) -> frozenset[str]:

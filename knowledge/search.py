@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -480,8 +480,15 @@ class KnowledgeIndex:
             and not (t.synonyms & roles) and t.lemma not in _ROLE_VERBS
         ]
         if found and other:
-            fitting = self._fitting(found, other)
-            return tuple(fitting) if fitting else None
+            originals = {v: k for k, v in query.corrections.items()}
+            fitting = self._fitting(found, other, originals)
+            if fitting:
+                return tuple(fitting)
+            # «кто гендиректор БЕЛАЗа?» when the articles name nobody of BELAZ: a known role,
+            # but not for that organisation — the honest answer is no
+            if any(t.specific for t in other):
+                return ()
+            return None
         return tuple(found)
 
     def _candidates(self, query: Query) -> list[int]:
@@ -847,15 +854,25 @@ class KnowledgeIndex:
         )
         return self._people
 
-    def _fitting(self, people: list[Person], terms: list[Term]) -> list[Person]:
+    def _fitting(
+        self, people: list[Person], terms: list[Term], originals: dict[str, str]
+    ) -> list[Person]:
         """The people whose role and organisation hold most of ``terms`` (looked up in the
-        people's word index rather than re-reading every role)."""
+        people's word index rather than re-reading every role); an organisation named by a
+        stump compound counts too («Могилевлифтмаш» ~ Могилевский завод лифтового
+        машиностроения)."""
         index = self._people_index()
         hits: Counter[int] = Counter()
         for term in terms:
             holders: set[int] = set()
             for word in (term.lemma, term.stem, *term.synonyms, *term.derived):
                 holders |= index.by_word.get(word, set())
+            original = originals.get(term.surface, term.surface)
+            spellings = {term.surface, original, lemma(original)}
+            for person in people:
+                text = f"{person.role} {person.organisation or ''}"
+                if any(_stump_compound(s, text) for s in spellings):
+                    holders.add(index.positions[id(person)])
             hits.update(holders)
         return [p for p in people if hits[index.positions[id(p)]] * 2 > len(terms)]
 
@@ -1156,6 +1173,34 @@ def _unrequested_modifier(text: str, nouns: dict[str, set[str]], wanted: set[str
 
 
 _ROLE_VERBS = frozenset({"руководить", "возглавлять", "руководство", "управлять", "рулить"})
+
+
+@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=50_000)
+def _stump_compound(word: str, text: str) -> bool:
+    """True when ``word`` is made of the beginnings of consecutive words of ``text``, the way
+    Russian names organisations: «Могилевлифтмаш» ← Могилевский завод лифтового
+    машиностроения, «Белмедпрепараты» ← белорусские медицинские препараты."""
+    word = normalize(word).replace(" ", "")
+    parts = [w for w in words(text) if len(w) > 2]
+    if len(word) < 6 or len(parts) < 2:
+        return False
+
+    @cache
+    def fits(i: int, j: int, pieces: int) -> bool:
+        if i == len(word):
+            return pieces >= 2
+        for k in range(j, len(parts)):
+            part = parts[k]
+            size = 0
+            while size < len(part) and i + size < len(word) and part[size] == word[i + size]:
+                size += 1
+            for take in range(size, 2, -1):  # a piece is at least three letters
+                if fits(i + take, k + 1, pieces + 1):
+                    return True
+        return False
+
+    return fits(0, 0, 0)
 
 
 @lru_cache(maxsize=50_000)
