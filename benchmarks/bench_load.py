@@ -35,7 +35,6 @@ import platform
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +42,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _common import percentile  # noqa: E402
 from aiogram import Bot, Dispatcher  # noqa: E402
 
 from bot.app import create_bot, create_dispatcher  # noqa: E402
@@ -56,17 +56,6 @@ from knowledge.service import KnowledgeService  # noqa: E402
 TARGET_UPDATES_PER_S = 1000.0
 TARGET_P99_MS = 50.0
 TELEGRAM_SEND_RATE = 30  # messages/s a bot may send in total, roughly (Bot API FAQ)
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """Linear-interpolated percentile (``q`` in 0..100) of a non-empty sequence."""
-    data = sorted(values)
-    if len(data) == 1:
-        return data[0]
-    pos = (len(data) - 1) * q / 100.0
-    low = int(pos)
-    high = min(low + 1, len(data) - 1)
-    return data[low] + (data[high] - data[low]) * (pos - low)
 
 
 def load_questions() -> list[str]:

@@ -30,7 +30,7 @@ import sqlite_utils
 from .agreements import extract_agreements
 from .analysis import entity_token, person_token, sentence_features
 from .extract import article_regions, extract_figures, extract_people
-from .lexicon import gazetteer
+from .lexicon import gazetteer, role_head
 from .models import BuildReport, SkippedFile
 from .normalize import lemma, normalize, stem, words
 from .seeds import Article, read_seeds
@@ -196,18 +196,6 @@ def _main_regions(counts: Counter[str]) -> list[str]:
     return [k for k, n in local if n >= max(2, (top + 1) // 2)] or [local[0][0]]
 
 
-def _role_head(role: str) -> str:
-    from .lexicon import lexicon
-
-    lex = lexicon()
-    for w in words(role):
-        lem = lemma(w)
-        if lem in lex.role_modifiers and lem not in lex.role_heads:
-            continue
-        return lem
-    return ""
-
-
 def _link_people(
     passages: list[dict[str, Any]],
     people: list[dict[str, Any]],
@@ -226,7 +214,7 @@ def _link_people(
         if len(parts) < 2:
             continue
         by_surname.setdefault(stem(parts[-1]), person)
-        key = (person["article_id"], _role_head(person["role"]))
+        key = (person["article_id"], role_head(person["role"]))
         if person not in by_article_role.setdefault(key, []):
             by_article_role[key].append(person)
     last: dict[str, dict[str, Any]] = {}  # article → the person mentioned last
@@ -261,7 +249,7 @@ def _link_people(
                 for w in words(person["name"]):
                     extra_l.append(lemma(w))
                     extra_s.append(stem(w))
-            head = _role_head(person["role"])
+            head = role_head(person["role"])
             if head:
                 extra_l.append(head)
             if person.get("region"):
@@ -362,7 +350,7 @@ def _merge_people(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for person in people:
         # one row per name and kind of role: a namesake (or the same person later) in
         # another role is another fact, not a longer description of this one
-        key = (*(stem(w) for w in words(person["name"])), _role_head(person["role"]))
+        key = (*(stem(w) for w in words(person["name"])), role_head(person["role"]))
         best = merged.get(key)
         if best is None:
             merged[key] = dict(person)

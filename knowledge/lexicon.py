@@ -142,6 +142,18 @@ def lexicon() -> Lexicon:
     )
 
 
+@lru_cache(maxsize=50_000)
+def role_head(role: str) -> str:
+    """The lemma that names a post («генеральный директор» → «директор»), "" when none."""
+    lex = lexicon()
+    for w in words(role):
+        lem = lemma(w)
+        if lem in lex.role_modifiers and lem not in lex.role_heads:
+            continue
+        return lem
+    return ""
+
+
 @lru_cache(maxsize=1)
 def known_forms() -> frozenset[str]:
     """Every inflected form of the lexicon's words, as typo-correction targets.

@@ -35,7 +35,7 @@ from .analysis import (
     person_token,
     sentence_features,
 )
-from .lexicon import gazetteer, known_forms, lexicon
+from .lexicon import gazetteer, known_forms, lexicon, role_head
 from .models import (
     Agreement,
     Answer,
@@ -883,7 +883,7 @@ class KnowledgeIndex:
             for n, person in enumerate(self.people()):
                 index.by_surname.setdefault(_surname_stem(person.name), []).append(person)
                 index.by_token.setdefault(person_token(person.name), []).append(person)
-                index.by_role.setdefault(_role_head(person.role), []).append(person)
+                index.by_role.setdefault(role_head(person.role), []).append(person)
                 index.positions[id(person)] = n
                 text = f"{person.role} {person.organisation or ''}"
                 for word in {*_text_lemmas(text), *_text_stems(text)}:
@@ -1201,17 +1201,6 @@ def _stump_compound(word: str, text: str) -> bool:
         return False
 
     return fits(0, 0, 0)
-
-
-@lru_cache(maxsize=50_000)
-def _role_head(role: str) -> str:
-    lex = lexicon()
-    for w in words(role):
-        lem = lemma(w)
-        if lem in lex.role_modifiers and lem not in lex.role_heads:
-            continue
-        return lem
-    return ""
 
 
 def _region_focus(row: _Row, token: str) -> float:
