@@ -16,7 +16,7 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
@@ -140,9 +140,13 @@ class _PeopleIndex:
     by_surname: dict[str, list[Person]]
     by_token: dict[str, list[Person]]
     by_role: dict[str, list[Person]]
-    # lemmas and stems of each person's role and organisation → the people (by position)
-    by_word: dict[str, set[int]]
     positions: dict[int, int]  # id(person) → position
+    # built on the first «кто директор X?» (lemmatising every role costs ~1 s at 10k articles):
+    # lemmas and stems of each person's role and organisation → the people (by position), and
+    # the first three letters of those words → the people: a stump compound
+    # («Могилевлифтмаш») can only be made of a person's words starting that way
+    by_word: dict[str, set[int]] = field(default_factory=dict)
+    by_prefix: dict[str, set[int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,7 +315,7 @@ class KnowledgeIndex:
         """Load what the first questions would otherwise pay for: the people index and the
         spelling vocabulary (up to a second on a big corpus).  A long-running server calls
         this before serving; a one-off ``ask`` does not need to."""
-        self._people_index()
+        self._people_words()
         self._correct("прогрев", 100)
         self.search("Сколько было посетителей?")
 
@@ -861,35 +865,51 @@ class KnowledgeIndex:
         people's word index rather than re-reading every role); an organisation named by a
         stump compound counts too («Могилевлифтмаш» ~ Могилевский завод лифтового
         машиностроения)."""
-        index = self._people_index()
+        index = self._people_words()
         hits: Counter[int] = Counter()
         for term in terms:
             holders: set[int] = set()
             for word in (term.lemma, term.stem, *term.synonyms, *term.derived):
                 holders |= index.by_word.get(word, set())
             original = originals.get(term.surface, term.surface)
-            spellings = {term.surface, original, lemma(original)}
-            for person in people:
-                text = f"{person.role} {person.organisation or ''}"
-                if any(_stump_compound(s, text) for s in spellings):
-                    holders.add(index.positions[id(person)])
+            for spelling in {term.surface, original, lemma(original)}:
+                compact = normalize(spelling).replace(" ", "")
+                if len(compact) < 6:
+                    continue
+                maybe = index.by_prefix.get(compact[:3], set()) - holders
+                for person in people:
+                    n = index.positions[id(person)]
+                    if n in maybe and _stump_compound(
+                        compact, f"{person.role} {person.organisation or ''}"
+                    ):
+                        holders.add(n)
             hits.update(holders)
         return [p for p in people if hits[index.positions[id(p)]] * 2 > len(terms)]
 
     def _people_index(self) -> _PeopleIndex:
         """People by surname stem, index token and role head (built once)."""
         if self._people_by is None:
-            index = _PeopleIndex({}, {}, {}, {}, {})
+            index = _PeopleIndex({}, {}, {}, {})
             for n, person in enumerate(self.people()):
                 index.by_surname.setdefault(_surname_stem(person.name), []).append(person)
                 index.by_token.setdefault(person_token(person.name), []).append(person)
                 index.by_role.setdefault(role_head(person.role), []).append(person)
                 index.positions[id(person)] = n
+            self._people_by = index
+        return self._people_by
+
+    def _people_words(self) -> _PeopleIndex:
+        """The people index with its word lookups filled in (on first use)."""
+        index = self._people_index()
+        if not index.by_word:
+            for n, person in enumerate(self.people()):
                 text = f"{person.role} {person.organisation or ''}"
                 for word in {*_text_lemmas(text), *_text_stems(text)}:
                     index.by_word.setdefault(word, set()).add(n)
-            self._people_by = index
-        return self._people_by
+                for word in words(text):
+                    if len(word) > 2:
+                        index.by_prefix.setdefault(word[:3], set()).add(n)
+        return index
 
     def _query_in(
         self, sql: str, column: str, ids: Iterable[int] | None
@@ -976,8 +996,11 @@ class KnowledgeIndex:
 
     def _answer_people(self, query: Query) -> tuple[Person, ...]:
         """People the question names (by surname), for the fact line."""
+        tokens = [t.entity for t in query.terms if t.entity]
+        if not tokens:
+            return ()
         by_token = self._people_index().by_token
-        return tuple(p for t in query.terms if t.entity for p in by_token.get(t.entity, ()))[:3]
+        return tuple(p for token in tokens for p in by_token.get(token, ()))[:3]
 
     # ------------------------------------------------------------------ regions
 
