@@ -47,7 +47,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 class BuildError(RuntimeError):
@@ -120,6 +120,7 @@ def _article_rows(
                     ),
                     "_singular": sorted(_singular_nouns(sentence)),
                     "_pronoun": _has_personal_pronoun(sentence),
+                    "_first_person": _speaks_in_first_person(sentence),
                     "_sides": _mentions_sides(sentence),
                 }
             )
@@ -231,8 +232,9 @@ def _link_people(
             if len({p["name"] for p in candidates}) == 1 and candidates[0]["name"] not in named:
                 linked.append(candidates[0])
         article = row["article_id"]
-        if not linked and article in last and row["_pronoun"]:
-            # «…, — отметил он.», «По его словам, …»: the person spoken of just before
+        if not linked and article in last and (row["_pronoun"] or row["_first_person"]):
+            # «…, — отметил он.», «По его словам, …»: the person spoken of just before;
+            # «мы», «наши» in news text is a quote, by the person who was given the word
             linked.append(last[article])
         if not linked and article in group and row["_sides"]:
             # «стороны определили …»: the people who just met
@@ -246,7 +248,9 @@ def _link_people(
         for person in linked:
             extra_l.append(person_token(person["name"]))
             if person["name"] not in named:
-                for w in words(person["name"]):
+                # a passage about someone unnamed in it: their name and organisation («мы»
+                # of a director's quote is his plant) are what a question would use
+                for w in words(f"{person['name']} {person.get('organisation') or ''}"):
                     extra_l.append(lemma(w))
                     extra_s.append(stem(w))
             head = role_head(person["role"])
@@ -270,6 +274,16 @@ def _mentions_sides(text: str) -> bool:
 
 def _has_personal_pronoun(text: str) -> bool:
     return any(w in _PRONOUNS for w in words(text))
+
+
+_FIRST_PERSON = frozenset(
+    {"я", "меня", "мне", "мной", "мы", "нас", "нам", "нами", "наш", "наша", "наше", "наши",
+     "нашего", "нашей", "нашему", "нашим", "нашими", "наших", "нашу", "нашем"}
+)  # fmt: skip
+
+
+def _speaks_in_first_person(text: str) -> bool:
+    return any(w in _FIRST_PERSON for w in words(text))
 
 
 def _singular_nouns(text: str) -> set[str]:
@@ -492,6 +506,7 @@ def _write(
     _insert_df(db, passages)
     for row in passages:
         del row["_capitals"], row["_singular"], row["_surfaces"], row["_pronoun"], row["_sides"]
+        del row["_first_person"]
     _bulk_insert(db, "passages", passages)
     db.table("passages").create_index(["article_id", "seq"])
     db.table("passages").enable_fts(

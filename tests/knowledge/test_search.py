@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge import KnowledgeIndex
+from knowledge import KnowledgeIndex, build_index
 from knowledge.evaluate import evaluate, load_cases
 from knowledge.reply import TELEGRAM_LIMIT, answer_reply, plain
 
@@ -244,3 +244,24 @@ def test_duration_is_answered_by_dates(seeds_index: KnowledgeIndex) -> None:
     answer = seeds_index.search("Сколько дней длилась выставка?")
     assert answer.answered
     assert "сентября" in answer.hits[0].text or "три дня" in answer.hits[0].text
+
+
+def test_first_person_quote_belongs_to_the_speaker(tmp_path: Path) -> None:
+    """«Мы …» in a quote after «Имя, должность:» is the speaker's and his company's word."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "quote.txt").write_text(
+        " date 2025-10-01 Гродненские станкостроители на выставке\n"
+        "На стенде Гродненской области показали новый токарный станок.\n"
+        "Олег Верасов, генеральный директор Гродненского станкостроительного завода:\n"
+        "«Этот станок собран из отечественных узлов. В этом году мы удвоили выпуск "
+        "и открыли сборку в Казани».\n"
+        "Также на стенде работали студенты местного колледжа.\n",
+        encoding="utf-8",
+    )
+    build_index(seeds, tmp_path / "index.db")
+    with KnowledgeIndex.open(tmp_path / "index.db") as index:
+        for question in ("Что Верасов сказал о выпуске?", "Как станкостроители нарастили выпуск?"):
+            answer = index.search(question)
+            assert answer.answered, question
+            assert "удвоили выпуск" in answer.hits[0].text, question
