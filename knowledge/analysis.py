@@ -464,13 +464,17 @@ def _fix_word(
     ``budget`` counts the expensive repairs left for this question (fuzzy matching over the
     vocabulary): a page of gibberish must not cost more than a few typos."""
     lex = lexicon()
+    if word.isascii() and word.isalpha() and len(word) < 40:
+        spellings = transliterations(word)
+        # the dictionary is asked only about the plain readings (it costs ~50 µs a word)
+        known_spellings = [c for c in spellings if vocab.knows(c)] or [
+            c for c in spellings[:_PLAIN_READINGS] if len(c) > 2 and is_known_word(c)
+        ]
+        if known_spellings:
+            corrections[word] = known_spellings[0]
+            return _fix_word(known_spellings[0], vocab, corrections, budget)
     if word.isdigit() or len(word) < 3 or word in lex.stopwords:
         return [word]
-    if word.isascii() and word.isalpha():
-        cyrillic = transliterate(word)
-        if vocab.knows(cyrillic) or is_known_word(cyrillic):
-            corrections[word] = cyrillic
-            return _fix_word(cyrillic, vocab, corrections, budget)
     in_corpus = vocab.knows(word)
     if in_corpus or lemma(word) in lex.vocabulary or word in lex.vocabulary:
         return [word]
@@ -520,11 +524,32 @@ _DIGRAPHS = (("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ch", "
              ("ts", "ц"), ("yu", "ю"), ("ya", "я"), ("yo", "е"), ("ye", "е"))  # fmt: skip
 
 
-def transliterate(word: str) -> str:
-    """Latin spelling of a Russian word back to Cyrillic: «innoprom» → «иннопром»."""
+_SOFTENED = frozenset("бвдзлмнпрстфц")
+_PLAIN_READINGS = 4  # «й»/«ы» × «е»/«э»; the soft-sign variants come after them
+_Y_AFTER_VOWEL = re.compile(r"(?<=[aeiouyаеиоуыэюяё])y")
+
+
+def transliterations(word: str) -> list[str]:
+    """Cyrillic readings of a Latin-spelt Russian word, likeliest first: «innoprom» →
+    иннопром, «smolenskoy» → смоленской, «sleduyushchiy» → следующий, «er» → ер / эр."""
     for latin, cyrillic in _DIGRAPHS:
         word = word.replace(latin, cyrillic)
-    return word.translate(_TRANSLIT)
+    # a «y» left after a vowel is «й» («-oy», «-iy», «-yy»); elsewhere «ы» («vystavka»)
+    readings = [_Y_AFTER_VOWEL.sub("й", word), word]
+    result: list[str] = []
+    for reading in readings:
+        cyrillic = reading.translate(_TRANSLIT)
+        result.append(cyrillic)
+        if cyrillic.startswith("е"):
+            result.append("э" + cyrillic[1:])  # «ekspozitsiya», «er-riyad»
+    # the soft sign has no letter of its own: «skolko» → сколько, «oblast» → область
+    first = result[0]
+    result += [
+        first[: i + 1] + "ь" + first[i + 1 :]
+        for i, letter in enumerate(first)
+        if letter in _SOFTENED
+    ]
+    return list(dict.fromkeys(result))
 
 
 _WH_DETERMINERS = frozenset({"какой", "каков", "который", "чей", "сколько"})

@@ -44,6 +44,9 @@ def test_disagreeing_figures_are_shown_side_by_side(seeds_index: KnowledgeIndex)
         ("гдепройдет следующй иннопром", "Эр-Рияд"),
         ("посетитилей сколько было", "14"),
         ("что подписал белмедпрепараты", "лицензионный договор"),
+        ("kto gubernator smolenskoy oblasti", "Анохин"),
+        ("Kogda sleduyushchiy Innoprom v Er-Riyade?", "8 по 10 февраля"),
+        ("skolko bylo posetiteley", "14"),
     ],
 )
 def test_typos_slang_and_missing_spaces(
