@@ -330,8 +330,11 @@ class Vocabulary:
         correct: Callable[[str, int], str | None],
         persons: dict[str, str] | None = None,
         stems_with_prefix: Callable[[str], list[str]] | None = None,
+        names_organisation: Callable[[str], bool] | None = None,
     ) -> None:
         self.passages = max(passages, 1)
+        # whether a word is an organisation's name made of stumps («Гродностанкозавод»)
+        self.names_organisation = names_organisation or (lambda word: False)
         # surname stem → person token, for the people the articles name
         self.persons = persons or {}
         self._lemma_df = lru_cache(maxsize=50_000)(lemma_df)
@@ -489,6 +492,8 @@ def _fix_word(
         if fixed and fixed != word:
             corrections[word] = fixed
             return [fixed]
+    if not known and len(word) >= 8 and vocab.names_organisation(word):
+        return [word]  # not «гродно станкозавод»: the plant's name, spelt out by search
     if not known and len(word) >= 6:
         parts = _segment(word, vocab)
         if parts:

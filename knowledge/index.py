@@ -248,9 +248,10 @@ def _link_people(
         for person in linked:
             extra_l.append(person_token(person["name"]))
             if person["name"] not in named:
-                # a passage about someone unnamed in it: their name and organisation («мы»
-                # of a director's quote is his plant) are what a question would use
-                for w in words(f"{person['name']} {person.get('organisation') or ''}"):
+                # a passage about someone unnamed in it: their name, post and organisation
+                # («мы» of a director's quote is his plant) are what a question would use
+                said = f"{person['name']} {person['role']} {person.get('organisation') or ''}"
+                for w in words(said):
                     extra_l.append(lemma(w))
                     extra_s.append(stem(w))
             head = role_head(person["role"])

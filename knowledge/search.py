@@ -16,7 +16,7 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
@@ -51,7 +51,7 @@ from .models import (
     SkippedFile,
     Source,
 )
-from .normalize import lemma, normalize, parse, stem, words
+from .normalize import is_known_word, lemma, normalize, parse, stem, words
 
 __all__ = ["IndexUnavailable", "KnowledgeIndex"]
 
@@ -212,11 +212,13 @@ class KnowledgeIndex:
             correct=self._correct,
             persons=persons,
             stems_with_prefix=self._stems_with_prefix,
+            names_organisation=lambda word: bool(self._organisation_phrase(word)),
         )
         self._surfaces: dict[str, list[str]] | None = None
         self._surface_df: dict[str, int] = {}
         self._people: tuple[Person, ...] | None = None
         self._people_by: _PeopleIndex | None = None
+        self._organisations: dict[str, tuple[str, ...]] = {}  # stump compound → its name
         self._row_cache: dict[int, _Row] = {}
         # passages where a person's role is stated: the answer to «кто такой X?»
         self._role_passages: dict[str, set[int]] = {}
@@ -357,7 +359,44 @@ class KnowledgeIndex:
 
     def analyze(self, question: str) -> Query:
         """The analysed form of a question (terms, cues, entities, corrections)."""
-        return analyze_question(question, self.vocabulary)
+        return self._spell_out_organisations(analyze_question(question, self.vocabulary))
+
+    def _spell_out_organisations(self, query: Query) -> Query:
+        """«Могилевлифтмаш» is how people name the Могилевский завод лифтового
+        машиностроения: a question word made of the beginnings of an organisation's words (as
+        the extracted people's organisations spell them) also matches the full name."""
+        originals = {v: k for k, v in query.corrections.items()}
+        terms = list(query.terms)
+        for n, term in enumerate(terms):
+            compact = normalize(originals.get(term.surface, term.surface)).replace(" ", "")
+            if term.entity or term.phrase or len(compact) < 8 or is_known_word(compact):
+                continue
+            phrase = self._organisation_phrase(compact)
+            if phrase:
+                terms[n] = replace(term, phrase=phrase, known=True)
+        if terms == list(query.terms):
+            return query
+        return replace(query, terms=tuple(terms))
+
+    def _organisation_phrase(self, compact: str) -> tuple[str, ...]:
+        """Content lemmas of the name ``compact`` stands for, found in the extracted people's
+        posts and organisations («гендиректор Могилевского завода …»)."""
+        found = self._organisations.get(compact)
+        if found is None:
+            found = ()
+            index = self._people_words()
+            stopwords = lexicon().stopwords
+            for n in sorted(index.by_prefix.get(compact[:3], ())):
+                person = self.people()[n]
+                named = _stump_span(compact, f"{person.role} {person.organisation or ''}")
+                if named:
+                    found = tuple(dict.fromkeys(lemma(w) for w in named))
+                    found = tuple(w for w in found if w not in stopwords)
+                    break
+            if len(self._organisations) > 10_000:
+                self._organisations.clear()
+            self._organisations[compact] = found
+        return found
 
     def search(self, question: str, limit: int = 9) -> Answer:
         """Answer a question with ranked, sourced snippets and facts, or decline."""
@@ -1204,26 +1243,40 @@ def _stump_compound(word: str, text: str) -> bool:
     """True when ``word`` is made of the beginnings of consecutive words of ``text``, the way
     Russian names organisations: «Могилевлифтмаш» ← Могилевский завод лифтового
     машиностроения, «Белмедпрепараты» ← белорусские медицинские препараты."""
+    return bool(_stump_span(word, text))
+
+
+def _stump_span(word: str, text: str) -> list[str]:
+    """The words of ``text`` from the first to the last one ``word`` takes a beginning of
+    (words in between included: «завода» in Могилев·ского завода лифт·ового маш·иностроения),
+    or [] when ``word`` is no such compound of them."""
     word = normalize(word).replace(" ", "")
     parts = [w for w in words(text) if len(w) > 2]
     if len(word) < 6 or len(parts) < 2:
-        return False
+        return []
 
     @cache
-    def fits(i: int, j: int, pieces: int) -> bool:
+    def fits(i: int, j: int, pieces: int, linked: bool) -> tuple[int, ...] | None:
         if i == len(word):
-            return pieces >= 2
+            return () if pieces >= 2 else None
+        if pieces and not linked and word[i] in "ое":
+            # a linking vowel between the stumps: «Гродн·о·станко·завод»
+            rest = fits(i + 1, j, pieces, True)
+            if rest is not None:
+                return rest
         for k in range(j, len(parts)):
             part = parts[k]
             size = 0
             while size < len(part) and i + size < len(word) and part[size] == word[i + size]:
                 size += 1
             for take in range(size, 2, -1):  # a piece is at least three letters
-                if fits(i + take, k + 1, pieces + 1):
-                    return True
-        return False
+                rest = fits(i + take, k + 1, pieces + 1, False)
+                if rest is not None:
+                    return (k, *rest)
+        return None
 
-    return fits(0, 0, 0)
+    used = fits(0, 0, 0, False)
+    return parts[used[0] : used[-1] + 1] if used else []
 
 
 def _region_focus(row: _Row, token: str) -> float:
