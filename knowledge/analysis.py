@@ -574,6 +574,11 @@ def _focus_position(words: list[str], lemmas: list[str]) -> int | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _longest_cue() -> int:
+    return max((len(k) for k in lexicon().cues), default=1)
+
+
 def _find_cues(
     lemmas: list[str], skip: set[int] | None = None
 ) -> tuple[dict[str, bool], set[int]]:
@@ -583,7 +588,7 @@ def _find_cues(
     cues_map = lexicon().cues
     found: dict[str, bool] = {}
     used: set[int] = set(skip or ())
-    longest = max((len(k) for k in cues_map), default=1)
+    longest = _longest_cue()
     i = 0
     while i < len(lemmas):
         if i in (skip or ()):

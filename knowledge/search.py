@@ -214,11 +214,12 @@ class KnowledgeIndex:
             stems_with_prefix=self._stems_with_prefix,
             names_organisation=lambda word: bool(self._organisation_phrase(word)),
         )
-        self._surfaces: dict[str, list[str]] | None = None
+        self._surfaces: dict[tuple[str, int], list[str]] | None = None
         self._surface_df: dict[str, int] = {}
         self._people: tuple[Person, ...] | None = None
         self._people_by: _PeopleIndex | None = None
         self._organisations: dict[str, tuple[str, ...]] = {}  # stump compound → its name
+        self._regions: tuple[Region, ...] | None = None
         self._row_cache: dict[int, _Row] = {}
         # passages where a person's role is stated: the answer to «кто такой X?»
         self._role_passages: dict[str, set[int]] = {}
@@ -279,14 +280,16 @@ class KnowledgeIndex:
         """Closest corpus word for a misspelt one (rapidfuzz over words of similar length);
         among equally close ones the more frequent wins («росии» → «россии», not «росли»)."""
         if self._surfaces is None:
-            buckets: dict[str, list[str]] = {}
+            # by first letter and length: a typo keeps the first letter and about the length
+            buckets: dict[tuple[str, int], list[str]] = {}
             frequency = dict(self._query("SELECT word, df FROM surface_df"))
-            for w in set(frequency) | known_forms():
-                buckets.setdefault(w[:1], []).append(w)
+            for w in sorted(set(frequency) | known_forms()):
+                buckets.setdefault((w[:1], len(w)), []).append(w)
             self._surfaces = buckets
             self._surface_df = frequency
+        first, size = word[:1], len(word)
         choices = [
-            w for w in self._surfaces.get(word[:1], []) if abs(len(w) - len(word)) <= 3
+            w for n in range(size - 3, size + 4) for w in self._surfaces.get((first, n), ())
         ]
         if not choices:
             return None
@@ -725,13 +728,12 @@ class KnowledgeIndex:
                     )
                 )
             for unit_rows, texts, matches, penalty in options:
-                lemmas: set[str] = set()
-                flags: set[str] = set()
-                for r in unit_rows:
-                    lemmas |= r.lemmas
-                    flags |= r.flags
+                flags = unit_rows[0].flags.union(*(r.flags for r in unit_rows[1:]))
                 # a region the question names must be what the snippet (or its article) is about
-                if any(e not in lemmas and e not in row.article_regions for e in strict_entities):
+                if strict_entities and any(
+                    e not in row.article_regions and all(e not in r.lemmas for r in unit_rows)
+                    for e in strict_entities
+                ):
                     continue
                 coverage = sum(w * m for w, m in zip(weights, matches, strict=True)) / total
                 content = (
@@ -1045,11 +1047,13 @@ class KnowledgeIndex:
 
     def regions(self) -> tuple[Region, ...]:
         """Regions and countries the articles mention, most mentioned first."""
-        rows = self._query("SELECT key, name, kind, mentions FROM regions")
-        order = {"ru_subject": 0, "by_oblast": 0, "by_city": 1, "country": 2}
-        items = [Region(r[0], r[1], r[2], r[3]) for r in rows]
-        items.sort(key=lambda r: (order.get(r.kind, 3), -r.mentions, r.name))
-        return tuple(items)
+        if self._regions is None:
+            rows = self._query("SELECT key, name, kind, mentions FROM regions")
+            order = {"ru_subject": 0, "by_oblast": 0, "by_city": 1, "country": 2}
+            items = [Region(r[0], r[1], r[2], r[3]) for r in rows]
+            items.sort(key=lambda r: (order.get(r.kind, 3), -r.mentions, r.name))
+            self._regions = tuple(items)  # the index never changes under us
+        return self._regions
 
     def find_region(self, text: str) -> RegionMatch:
         """Look a region up by any spelling: case forms, adjectives, cities, typos."""
