@@ -112,6 +112,8 @@ FIGURE_BONUS = 0.15
 POS_WEIGHT = {"VERB": 0.6, "INFN": 0.6, "PRTF": 0.6, "PRTS": 0.6, "GRND": 0.6, "ADVB": 0.5}
 # …and an adjective narrows its noun, the noun is what the question is about.
 ADJECTIVE_WEIGHT = 0.75
+# a sentence naming a person of the place a «кто <verb> <place>?» asks about
+PERSON_OF_PLACE_MATCH = 0.85
 # …and the noun a «какой …?» asks about is what the answer must be about.
 FOCUS_WEIGHT = 1.5
 
@@ -652,6 +654,15 @@ class KnowledgeIndex:
             if not t.entity and (t.known or _pos(t) not in _PARAPHRASED_POS)
         ]
         content_total = sum(weights[i] for i in content_idx)
+        # «кто представлял Кубу?», «кто приехал из Ирана?»: only a verb beside a place —
+        # a sentence naming a person of that place answers it, whatever its verb
+        person_of_place = (
+            "person" in query.strong_cues
+            and bool(_places_of(query))
+            and not any(t.entity and not t.entity.startswith("ent") for t in query.terms)
+            and bool(content_idx)
+            and all(_pos(query.terms[i]) in _VERB_POS for i in content_idx)
+        )
         cues = set(query.cues)
         if query.wants_speech:
             cues.add("speech")
@@ -729,6 +740,11 @@ class KnowledgeIndex:
                 )
             for unit_rows, texts, matches, penalty in options:
                 flags = unit_rows[0].flags.union(*(r.flags for r in unit_rows[1:]))
+                if person_of_place and "person" in flags:
+                    matches = [
+                        max(m, PERSON_OF_PLACE_MATCH) if i in content_idx else m
+                        for i, m in enumerate(matches)
+                    ]
                 # a region the question names must be what the snippet (or its article) is about
                 if strict_entities and any(
                     e not in row.article_regions and all(e not in r.lemmas for r in unit_rows)
@@ -1461,6 +1477,12 @@ def _match(term: Term, row: _Row) -> float:
 
 
 _PARAPHRASED_POS = frozenset(POS_WEIGHT)
+_VERB_POS = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND"})
+
+
+def _places_of(query: Query) -> list[str]:
+    """The places (not people) a question names."""
+    return [t.entity for t in query.terms if t.entity and t.known and t.entity.startswith("ent")]
 
 
 def _pos(term: Term) -> str:
