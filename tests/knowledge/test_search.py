@@ -215,6 +215,7 @@ def test_unseen_articles_answer_questions(unseen_index: KnowledgeIndex) -> None:
         ("кто рулит витебской областью", "Субботин"),  # slang role verb
         ("кто представлял кубу", "Альварес"),  # a person of the place, whatever the verb
         ("тема пленарки", "Союз новых технологий"),  # «тема» asks for a quoted title
+        ("итоговое число экспонентов", "компаний"),  # «итоговое число» is «сколько»
     ],
 )
 def test_paraphrase_machinery(seeds_index: KnowledgeIndex, question: str, expected: str) -> None:
