@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from .analysis import (
     Query,
@@ -302,7 +302,7 @@ class KnowledgeIndex:
             found = [
                 (str(f[0]), -float(f[1]))
                 for f in process.extract(
-                    word, choices, scorer=Levenshtein.distance, score_cutoff=1, limit=20
+                    word, choices, scorer=OSA.distance, score_cutoff=1, limit=20
                 )
             ]
         else:

@@ -216,6 +216,8 @@ def test_unseen_articles_answer_questions(unseen_index: KnowledgeIndex) -> None:
         ("кто представлял кубу", "Альварес"),  # a person of the place, whatever the verb
         ("тема пленарки", "Союз новых технологий"),  # «тема» asks for a quoted title
         ("итоговое число экспонентов", "компаний"),  # «итоговое число» is «сколько»
+        ("кгода открылась выставка", "29 сентября"),  # transposed letters; opened ~ held
+        ("когда начнется следующий иннопром", "Эр-Рияде"),  # starts ~ will be held
     ],
 )
 def test_paraphrase_machinery(seeds_index: KnowledgeIndex, question: str, expected: str) -> None:
