@@ -101,6 +101,8 @@ REQUIRED = frozenset({"count", "date", "time", "address"})
 # are ambient: a snippet need not repeat them.
 AMBIENT_SHARE = 0.75
 PERSON_BONUS = 0.25
+# «какие страны …?» asks for a list: up to this much more for a snippet naming five of them
+LIST_BONUS = 0.1
 DAY_BONUS = 0.15
 ROLE_BONUS = 0.15
 VERIFIED_BONUS = 0.5
@@ -656,6 +658,14 @@ class KnowledgeIndex:
         content_total = sum(weights[i] for i in content_idx)
         # «кто представлял Кубу?», «кто приехал из Ирана?»: only a verb beside a place —
         # a sentence naming a person of that place answers it, whatever its verb
+        # «какие страны участвовали?»: the more countries a snippet names, the better
+        list_kinds = frozenset().union(
+            *(
+                _CATEGORY_KINDS[t.lemma]
+                for t in query.terms
+                if t.focus and t.lemma in _CATEGORY_KINDS and _may_be_plural(t.surface)
+            )
+        )
         person_of_place = (
             "person" in query.strong_cues
             and bool(_places_of(query))
@@ -762,6 +772,14 @@ class KnowledgeIndex:
                     bonus -= DAY_BONUS  # «По итогам 2024 года» is a weaker «когда» than a date
                 if boost and any(r.stems & boost for r in unit_rows):
                     bonus += PERSON_BONUS
+                if list_kinds:
+                    named = {
+                        x
+                        for r in unit_rows
+                        for x in r.lemmas
+                        if x.startswith("ent") and _entity_kind(x) in list_kinds
+                    }
+                    bonus += LIST_BONUS * min(len(named), 5) / 5
                 if role_ids and any(r.id in role_ids for r in unit_rows):
                     bonus += ROLE_BONUS
                 if verified and any(r.id in verified for r in unit_rows):
@@ -1027,7 +1045,10 @@ class KnowledgeIndex:
 
     def _answer_agreements(self, query: Query, ids: list[int]) -> tuple[Agreement, ...]:
         """Agreements reported in the passages that answer an agreements question."""
-        if not _asks_agreement(query) and not query.entities:
+        # unasked, agreements are shown for a region the question names — not for Russia or
+        # Belarus, which nearly every passage names
+        named = [t.entity for t in query.terms if t.entity and t.entity not in self._ambient]
+        if not _asks_agreement(query) and not named:
             return ()
         agreements = self.agreements(ids)
         if not agreements:
@@ -1440,6 +1461,14 @@ def _entity_kind(token: str) -> str:
 def _surname_stem(name: str) -> str:
     parts = words(name)
     return stem(parts[-1]) if parts else ""
+
+
+@lru_cache(maxsize=5_000)
+def _may_be_plural(word: str) -> bool:
+    """«страны» may be plural (a list is asked for), «страна» may not."""
+    from .normalize import morph
+
+    return any(p.tag.number == "plur" for p in morph().parse(word))
 
 
 def _kinds_of(lemmas: str) -> frozenset[str]:

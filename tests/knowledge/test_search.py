@@ -278,3 +278,17 @@ def test_first_person_quote_belongs_to_the_speaker(tmp_path: Path) -> None:
             answer = index.search(question)
             assert answer.answered, question
             assert "удвоили выпуск" in answer.hits[0].text, question
+
+
+def test_a_list_question_prefers_the_snippet_naming_more(seeds_index: KnowledgeIndex) -> None:
+    """«какие страны …?» is best answered by the sentence that names the most countries."""
+    answer = seeds_index.search("какие страны участвовали")
+    assert answer.answered
+    first = answer.hits[0].text
+    assert sum(c in first for c in ("Узбекистан", "Казахстан", "Кыргызстан", "России")) >= 3
+
+
+def test_agreements_are_not_shown_for_russia_alone(seeds_index: KnowledgeIndex) -> None:
+    """Russia is named almost everywhere: it does not make a question about agreements."""
+    assert not seeds_index.search("из каких регионов россии были компании").agreements
+    assert seeds_index.search("что делала смоленская область на выставке").agreements
