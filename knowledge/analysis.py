@@ -700,6 +700,9 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
             continue
         seen.add(lem)
         alternatives = (_alternative_lemmas(word) | aspect_partners(lem)) - {lem}
+        if parse(word).tag.POS in ("VERB", "INFN", "GRND", "PRTF", "PRTS"):
+            # «кто будет строить» ~ «по строительству»: the verb's noun, if the corpus has it
+            alternatives |= {n for n in deverbal_nouns(lem) if vocab.lemma_df(n)}
         expansions = lex.abbreviations.get(lem) or lex.abbreviations.get(word, ())
         # «сп» → совместное предприятие: a phrase, met only when all of it is there
         phrase = tuple(w for w in expansions if w not in lex.stopwords)
@@ -814,6 +817,30 @@ def aspect_partners(verb: str) -> frozenset[str]:
     elif verb.endswith("ить"):
         found.add(verb[:-3] + "ать")
     return frozenset(found)
+
+
+_NOMINALISATIONS = (
+    ("овать", ("ование",)),
+    ("ывать", ("ывание",)),
+    ("ивать", ("ивание",)),
+    ("ать", ("ание", "ательство")),
+    ("ять", ("яние",)),
+    ("ить", ("ение", "ительство", "ка")),
+    ("еть", ("ение",)),
+    ("ыть", ("ытие",)),
+    ("уть", ("утие",)),
+)
+
+
+def deverbal_nouns(verb: str) -> frozenset[str]:
+    """The nouns Russian makes of a verb, as candidates: строить → строение, строительство;
+    подписать → подписание; открыть → открытие (the corpus decides which exist)."""
+    base = verb[:-2] if verb.endswith(("ться", "тись")) else verb
+    for ending, suffixes in _NOMINALISATIONS:
+        if base.endswith(ending) and len(base) > len(ending) + 1:
+            root = base[: -len(ending)]
+            return frozenset(root + s for s in suffixes)
+    return frozenset()
 
 
 def lemma_prefix_variants(verb: str) -> frozenset[str]:

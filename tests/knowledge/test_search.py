@@ -218,6 +218,7 @@ def test_unseen_articles_answer_questions(unseen_index: KnowledgeIndex) -> None:
         ("итоговое число экспонентов", "компаний"),  # «итоговое число» is «сколько»
         ("кгода открылась выставка", "29 сентября"),  # transposed letters; opened ~ held
         ("когда начнется следующий иннопром", "Эр-Рияде"),  # starts ~ will be held
+        ("кто будет строить высокоскоростную магистраль", "Гидропресс"),  # строить ~ строительство
     ],
 )
 def test_paraphrase_machinery(seeds_index: KnowledgeIndex, question: str, expected: str) -> None:
