@@ -469,13 +469,19 @@ def _fix_word(
     lex = lexicon()
     if word.isascii() and word.isalpha() and len(word) < 40:
         spellings = transliterations(word)
-        # the dictionary is asked only about the plain readings (it costs ~50 µs a word)
-        known_spellings = [c for c in spellings if vocab.knows(c)] or [
-            c for c in spellings[:_PLAIN_READINGS] if len(c) > 2 and is_known_word(c)
+        known_spellings = [c for c in spellings if c in lex.stopwords or vocab.knows(c)] or [
+            c for c in spellings if len(c) > 2 and is_known_word(c)
         ]
         if known_spellings:
             corrections[word] = known_spellings[0]
             return _fix_word(known_spellings[0], vocab, corrections, budget)
+        if len(word) >= 5 and budget[0] > 0:
+            # no reading is a word: a Latin-typed typo («iniciative») — repair the likeliest
+            # reading like any other misspelt word
+            fixed = _fix_word(spellings[0], vocab, corrections, budget)
+            if fixed != [spellings[0]]:
+                corrections[word] = " ".join(fixed)
+                return fixed
     if word.isdigit() or len(word) < 3 or word in lex.stopwords:
         return [word]
     in_corpus = vocab.knows(word)
@@ -494,6 +500,11 @@ def _fix_word(
             return [fixed]
     if not known and len(word) >= 8 and vocab.names_organisation(word):
         return [word]  # not «гродно станкозавод»: the plant's name, spelt out by search
+    if not known and len(word) >= 8:
+        compound = _interfix_compound(word, vocab)
+        if compound:
+            corrections[word] = " ".join(compound)
+            return compound
     if not known and len(word) >= 6:
         parts = _segment(word, vocab)
         if parts:
@@ -504,6 +515,21 @@ def _fix_word(
             corrections[word] = head
             return [head]
     return [word]
+
+
+def _interfix_compound(word: str, vocab: Vocabulary) -> list[str] | None:
+    """A compound joined by a linking vowel: «лифтостроители» → лифт + строители,
+    «газопровод» → газ + провод (the left part a word the corpus or the lexicon knows)."""
+    lex = lexicon()
+    for cut in range(3, len(word) - 4):
+        if word[cut] not in "ое":
+            continue
+        left, right = word[:cut], word[cut + 1 :]
+        if not is_known_word(right):
+            continue
+        if vocab.knows(left) or lemma(left) in lex.vocabulary or vocab.lemma_df(lemma(left)):
+            return [left, right]
+    return None
 
 
 def _compound_head(word: str, vocab: Vocabulary) -> str | None:
@@ -529,14 +555,19 @@ _DIGRAPHS = (("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ch", "
              ("ts", "ц"), ("yu", "ю"), ("ya", "я"), ("yo", "е"), ("ye", "е"))  # fmt: skip
 
 
+_LATIN_APOSTROPHE = re.compile(r"(?<=[A-Za-z])['’](?=[A-Za-z])")
+_ENDINGS = {"yi": "ый", "ii": "ий", "yy": "ый"}
+_LATIN_ENDINGS = re.compile(r"(?:yi|ii|yy)$")
+_SOFT_C = re.compile(r"c(?=[eiy])")
 _SOFTENED = frozenset("бвдзлмнпрстфц")
-_PLAIN_READINGS = 4  # «й»/«ы» × «е»/«э»; the soft-sign variants come after them
 _Y_AFTER_VOWEL = re.compile(r"(?<=[aeiouyаеиоуыэюяё])y")
 
 
 def transliterations(word: str) -> list[str]:
     """Cyrillic readings of a Latin-spelt Russian word, likeliest first: «innoprom» →
     иннопром, «smolenskoy» → смоленской, «sleduyushchiy» → следующий, «er» → ер / эр."""
+    word = _LATIN_ENDINGS.sub(lambda m: _ENDINGS[m.group(0)], word)
+    word = _SOFT_C.sub("ц", word)  # «iniciativa», «centr»
     for latin, cyrillic in _DIGRAPHS:
         word = word.replace(latin, cyrillic)
     # a «y» left after a vowel is «й» («-oy», «-iy», «-yy»); elsewhere «ы» («vystavka»)
@@ -615,7 +646,9 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
     words: list[str] = []
     # a question is a sentence or two; a 4 KB message is read only as far as a question goes,
     # so a hostile text cannot make the search slow
-    for _, word in _raw_tokens(text[:MAX_QUESTION_CHARS])[:MAX_QUESTION_WORDS]:
+    # «ch'ey», «obl'ast»: an apostrophe inside a Latin-typed word stands for the soft sign
+    text = _LATIN_APOSTROPHE.sub("", text[:MAX_QUESTION_CHARS])
+    for _, word in _raw_tokens(text)[:MAX_QUESTION_WORDS]:
         words.extend(_fix_word(word, vocab, corrections, budget))
     lemmas = [lemma(w) for w in words]
     stems = [stem(w) for w in words]

@@ -109,6 +109,11 @@ def lexicon() -> Lexicon:
         vocabulary.update(lemma(w) for w in group)
     vocabulary.update(related)
     vocabulary.update(abbreviations)
+    # the words that frame a question or name a post are understood too (and so are typo
+    # targets: «должнсть» → должность)
+    vocabulary.update(lemma(w) for w in raw["frame_words"])
+    vocabulary.update(w for phrase in cues for w in phrase)
+    vocabulary.update(lemma(w) for w in roles["heads"])
     return Lexicon(
         stopwords=frozenset(stop),
         colloquial=colloquial,

@@ -47,6 +47,8 @@ def test_disagreeing_figures_are_shown_side_by_side(seeds_index: KnowledgeIndex)
         ("kto gubernator smolenskoy oblasti", "Анохин"),
         ("Kogda sleduyushchiy Innoprom v Er-Riyade?", "8 по 10 февраля"),
         ("skolko bylo posetiteley", "14"),
+        ("Gidropress po ch'ey iniciative popal v proekt skorostnoy dorogi?", "инициативе"),
+        ("Какую должнсть занимает Дмитрий Крутой?", "Крут"),  # a frame word misspelt
     ],
 )
 def test_typos_slang_and_missing_spaces(
@@ -219,6 +221,8 @@ def test_unseen_articles_answer_questions(unseen_index: KnowledgeIndex) -> None:
         ("кгода открылась выставка", "29 сентября"),  # transposed letters; opened ~ held
         ("когда начнется следующий иннопром", "Эр-Рияде"),  # starts ~ will be held
         ("кто будет строить высокоскоростную магистраль", "Гидропресс"),  # строить ~ строительство
+        ("могилевские лифтостроители наращивают локализацию?", "локализацию"),  # лифт-о-строители
+        ("Прошу предоставить сведения о торговом центре в Смоленске", "торгово-выставочного"),
     ],
 )
 def test_paraphrase_machinery(seeds_index: KnowledgeIndex, question: str, expected: str) -> None:
