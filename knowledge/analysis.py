@@ -478,10 +478,10 @@ def _fix_word(
         if len(word) >= 5 and budget[0] > 0:
             # no reading is a word: a Latin-typed typo («iniciative») — repair the likeliest
             # reading like any other misspelt word
-            fixed = _fix_word(spellings[0], vocab, corrections, budget)
-            if fixed != [spellings[0]]:
-                corrections[word] = " ".join(fixed)
-                return fixed
+            repaired = _fix_word(spellings[0], vocab, corrections, budget)
+            if repaired != [spellings[0]]:
+                corrections[word] = " ".join(repaired)
+                return repaired
     if word.isdigit() or len(word) < 3 or word in lex.stopwords:
         return [word]
     in_corpus = vocab.knows(word)
