@@ -272,7 +272,7 @@ def sentence_features(text: str) -> SentenceFeatures:
     index_lemmas.extend(number_tokens(text))
     has_number = any(
         w.isdigit() and not _is_date_number(words, lemmas, i) for i, w in enumerate(words)
-    )
+    ) or any(_SPELLED.get(lem, 0) > 1 for lem in lemmas)  # «семь соглашений», not «один из»
     has_date = (
         any(lem in _MONTHS for lem in lemmas)
         or any(w.isdigit() and len(w) == 4 and w.startswith("20") for w in words)

@@ -12,6 +12,7 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 import sqlite3
 import tempfile
 import time
@@ -19,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache, partial
 from pathlib import Path
@@ -47,7 +48,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 11
 
 
 class BuildError(RuntimeError):
@@ -56,6 +57,20 @@ class BuildError(RuntimeError):
     def __init__(self, message: str, skipped: tuple[SkippedFile, ...] = ()) -> None:
         super().__init__(message)
         self.skipped = skipped
+
+
+@lru_cache(maxsize=1)
+def language_fingerprint() -> str:
+    """A hash of the language data (lexicon, thesaurus, gazetteer) the index was built with:
+    build and query must normalise alike, so an index built with other data is stale."""
+    import hashlib
+    from importlib import resources
+
+    digest = hashlib.sha256()
+    folder = resources.files("knowledge") / "data"
+    for name in sorted(entry.name for entry in folder.iterdir() if entry.name.endswith(".json")):
+        digest.update(name.encode() + b"\0" + (folder / name).read_bytes())
+    return digest.hexdigest()[:20]
 
 
 def seeds_fingerprint(seeds_dir: Path) -> str:
@@ -90,9 +105,13 @@ def _article_rows(
     paragraphs = split_paragraphs(article.text)
     sentences: list[str] = []
     rows: list[dict[str, Any]] = []
+    today = _today_words(article)
     for p_index, paragraph in enumerate(paragraphs):
         for sentence in paragraph:
             feats = sentence_features(sentence)
+            if today and _TODAY.search(sentence):
+                # «сегодня», «на сегодняшний день» in an article dated 29 September
+                feats = replace(feats, lemmas=(*feats.lemmas, *today), has_day=True)
             rows.append(
                 {
                     "id": first_id + len(rows),
@@ -264,6 +283,33 @@ def _link_people(
             stems = row["stems"].split()
             row["lemmas"] = " ".join(lemmas + [x for x in extra_l if x not in lemmas])
             row["stems"] = " ".join(stems + [x for x in extra_s if x not in stems])
+
+
+_TODAY = re.compile(r"\bсегодн(?:я|яшн)", re.IGNORECASE)
+_MONTHS = (
+    "январь", "февраль", "март", "апрель", "май", "июнь",
+    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+)  # fmt: skip
+_RANGE = re.compile(
+    r"\bс\s+(\d{1,2})(?:\s+([а-яё]+))?\s+по\s+(\d{1,2})\s+([а-яё]+)", re.IGNORECASE
+)  # «с 29 сентября по 1 октября», «с 12 по 14 мая»
+
+
+def _today_words(article: Article) -> tuple[str, ...]:
+    """What «сегодня» means in this article: its date, and «первый / последний день» when
+    the article itself dates an event «с 29 сентября по 1 октября» that starts or ends then."""
+    if article.date is None:
+        return ()
+    day, month = article.date.day, _MONTHS[article.date.month - 1]
+    found: list[str] = [str(day), month]
+    for match in _RANGE.finditer(article.text):
+        end = (int(match.group(3)), lemma(match.group(4).lower()))
+        start = (int(match.group(1)), lemma((match.group(2) or match.group(4)).lower()))
+        if start == (day, month):
+            found += ["первый", "день", "открытие"]
+        elif end == (day, month):
+            found += ["последний", "день", "закрытие"]
+    return tuple(dict.fromkeys(found))
 
 
 _PRONOUNS = frozenset({"он", "его", "ему", "им", "нем", "него", "она", "ее", "ей", "нее", "ней"})
@@ -548,6 +594,7 @@ def _write(
     meta = {
         "schema_version": SCHEMA_VERSION,
         "fingerprint": fingerprint,
+        "language": language_fingerprint(),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "counts": counts,
         "skipped": [{"name": s.name, "reason": s.reason} for s in skipped],
@@ -631,9 +678,15 @@ def index_is_stale(seeds_dir: Path, db_path: Path) -> bool:
     try:
         version = json.loads(rows.get("schema_version", "0"))
         fingerprint = json.loads(rows.get("fingerprint", '""'))
+        language = json.loads(rows.get("language", '""'))
     except ValueError:
         return True
-    return bool(version != SCHEMA_VERSION or fingerprint != seeds_fingerprint(seeds_dir))
+    return bool(
+        version != SCHEMA_VERSION
+        or fingerprint != seeds_fingerprint(seeds_dir)
+        # the passages were normalised with other language data (stop words, synonyms …)
+        or language != language_fingerprint()
+    )
 
 
 def ensure_index(seeds_dir: Path, db_path: Path) -> BuildReport | None:

@@ -183,6 +183,7 @@ class KnowledgeIndex:
         except sqlite3.Error as exc:
             raise IndexUnavailable(f"not a valid index: {self.path}: {exc}") from exc
         self._lock = threading.Lock()
+        self._columns: dict[str, frozenset[str]] = {}
         self._meta = {k: json.loads(v) for k, v in meta.items()}
         self._sources: dict[str, Source] = {}
         self._article_sizes: dict[str, tuple[int, int]] = {}
@@ -262,8 +263,13 @@ class KnowledgeIndex:
             return self._conn.execute(sql, params).fetchall()
 
     def _has_column(self, table: str, column: str) -> bool:
-        cols = self._conn.execute(f"PRAGMA table_info({table})").fetchall()
-        return any(c[1] == column for c in cols)
+        """Whether the index has this column (a corpus without figures has an empty, bare
+        figures table; older indexes lack newer columns)."""
+        columns = self._columns.get(table)
+        if columns is None:
+            rows = self._query(f"PRAGMA table_info({table})")
+            columns = self._columns[table] = frozenset(str(c[1]) for c in rows)
+        return column in columns
 
     def _lemma_df(self, term: str) -> int:
         rows = self._query("SELECT df FROM lemma_df WHERE term = ?", (term,))
@@ -817,7 +823,7 @@ class KnowledgeIndex:
         for t in query.terms:
             if not t.entity and not _is_number(t.lemma) and _pos(t) == "NOUN":
                 wanted |= {t.lemma} | t.synonyms | t.alternatives | t.related
-        if not wanted or not ids or not self._has_column("figures", "passage_id"):
+        if not wanted or not ids or not self._has_column("figures", "counts"):
             return None, set()
         marks = ",".join("?" * len(ids))
         rows = self._query(
@@ -874,7 +880,7 @@ class KnowledgeIndex:
 
     def _figure_fits(self, passage_ids: set[int], wanted: set[str]) -> dict[int, float]:
         """How exactly the figures in these passages count what the question asks about."""
-        if not passage_ids or not self._has_column("figures", "passage_id"):
+        if not passage_ids or not self._has_column("figures", "counts"):
             return {}
         marks = ",".join("?" * len(passage_ids))
         fits: dict[int, float] = {}

@@ -117,3 +117,16 @@ def test_build_writes_through_a_temp_file(
     build_index(seeds_copy, tmp_path / "index.db")
     assert len(seen) == 1
     assert seen[0][0].endswith(".tmp") and seen[0][1] == str(tmp_path / "index.db")
+
+
+def test_index_built_with_other_language_data_is_stale(seeds_copy: Path, tmp_path: Path) -> None:
+    """Stop words or synonyms changed since the build: the index is rebuilt, so build and
+    query normalise alike."""
+    db = tmp_path / "index.db"
+    build_index(seeds_copy, db)
+    assert not index_is_stale(seeds_copy, db)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'language'", ('"older"',))
+    conn.close()
+    assert index_is_stale(seeds_copy, db)

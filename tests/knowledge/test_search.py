@@ -299,3 +299,25 @@ def test_agreements_are_not_shown_for_russia_alone(seeds_index: KnowledgeIndex) 
     """Russia is named almost everywhere: it does not make a question about agreements."""
     assert not seeds_index.search("из каких регионов россии были компании").agreements
     assert seeds_index.search("что делала смоленская область на выставке").agreements
+
+
+def test_today_means_the_article_date(tmp_path: Path) -> None:
+    """«Сегодня» in an article dated on the first day of an event «с … по …» is that day."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "day1.txt").write_text(
+        " date 2025-05-12 Форум станкостроителей открылся в Гомеле\n"
+        "Форум станкостроителей проходит в Гомеле с 12 по 14 мая.\n"
+        "Сегодня участники подписали семь соглашений о поставках станков.\n"
+        "В павильоне работает выставка студенческих проектов.\n",
+        encoding="utf-8",
+    )
+    build_index(seeds, tmp_path / "index.db")
+    with KnowledgeIndex.open(tmp_path / "index.db") as index:
+        for question in (
+            "сколько соглашений подписали в первый день форума?",
+            "что подписали 12 мая?",
+        ):
+            answer = index.search(question)
+            assert answer.answered, question
+            assert "семь соглашений" in answer.hits[0].text, question
