@@ -264,27 +264,33 @@ def test_duration_is_answered_by_dates(seeds_index: KnowledgeIndex) -> None:
 
 def test_first_person_quote_belongs_to_the_speaker(tmp_path: Path) -> None:
     """«Мы …» in a quote after «Имя, должность:» is the speaker's and his company's word."""
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "quote.txt").write_text(
+    article = (
         " date 2025-10-01 Гродненские станкостроители на выставке\n"
         "На стенде Гродненской области показали новый токарный станок.\n"
         "Олег Верасов, генеральный директор Гродненского станкостроительного завода:\n"
         "«Этот станок собран из отечественных узлов. В этом году мы удвоили выпуск "
         "и открыли сборку в Казани».\n"
-        "Также на стенде работали студенты местного колледжа.\n",
-        encoding="utf-8",
+        "Также на стенде работали студенты местного колледжа.\n"
     )
+    questions = (
+        "Что Верасов сказал о выпуске?",
+        "Как станкостроители нарастили выпуск?",
+        "Гродностанкозавод удвоил выпуск?",  # the plant by a name made of word stumps
+    )
+    _assert_first_hit(tmp_path, article, questions, "удвоили выпуск")
+
+
+def _assert_first_hit(tmp_path: Path, article: str, questions: tuple[str, ...], text: str) -> None:
+    """Index one article of our own; every question's first snippet must hold ``text``."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "article.txt").write_text(article, encoding="utf-8")
     build_index(seeds, tmp_path / "index.db")
     with KnowledgeIndex.open(tmp_path / "index.db") as index:
-        for question in (
-            "Что Верасов сказал о выпуске?",
-            "Как станкостроители нарастили выпуск?",
-            "Гродностанкозавод удвоил выпуск?",  # the plant by a name made of word stumps
-        ):
+        for question in questions:
             answer = index.search(question)
             assert answer.answered, question
-            assert "удвоили выпуск" in answer.hits[0].text, question
+            assert text in answer.hits[0].text, question
 
 
 def test_a_list_question_prefers_the_snippet_naming_more(seeds_index: KnowledgeIndex) -> None:
@@ -303,21 +309,11 @@ def test_agreements_are_not_shown_for_russia_alone(seeds_index: KnowledgeIndex) 
 
 def test_today_means_the_article_date(tmp_path: Path) -> None:
     """«Сегодня» in an article dated on the first day of an event «с … по …» is that day."""
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "day1.txt").write_text(
+    article = (
         " date 2025-05-12 Форум станкостроителей открылся в Гомеле\n"
         "Форум станкостроителей проходит в Гомеле с 12 по 14 мая.\n"
         "Сегодня участники подписали семь соглашений о поставках станков.\n"
-        "В павильоне работает выставка студенческих проектов.\n",
-        encoding="utf-8",
+        "В павильоне работает выставка студенческих проектов.\n"
     )
-    build_index(seeds, tmp_path / "index.db")
-    with KnowledgeIndex.open(tmp_path / "index.db") as index:
-        for question in (
-            "сколько соглашений подписали в первый день форума?",
-            "что подписали 12 мая?",
-        ):
-            answer = index.search(question)
-            assert answer.answered, question
-            assert "семь соглашений" in answer.hits[0].text, question
+    questions = ("сколько соглашений подписали в первый день форума?", "что подписали 12 мая?")
+    _assert_first_hit(tmp_path, article, questions, "семь соглашений")
