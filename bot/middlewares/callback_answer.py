@@ -10,12 +10,9 @@ logged and the handler's own outcome stands.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any
 
-from aiogram.dispatcher.flags import get_flag
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import CallbackQuery, TelegramObject
+from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
 
 __all__ = ["QuietCallbackAnswerMiddleware"]
@@ -24,29 +21,13 @@ logger = logging.getLogger(__name__)
 
 
 class QuietCallbackAnswerMiddleware(CallbackAnswerMiddleware):
-    """``CallbackAnswerMiddleware`` that logs a failed answerCallbackQuery instead of raising."""
+    """``CallbackAnswerMiddleware`` that logs a failed answerCallbackQuery instead of raising
+    (aiogram's ``__call__`` awaits whatever ``answer`` returns, before or after the handler)."""
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        if not isinstance(event, CallbackQuery):
-            return await handler(event, data)
-        callback_answer = data["callback_answer"] = self.construct_callback_answer(
-            properties=get_flag(data, "callback_answer"),
-        )
-        if not callback_answer.disabled and callback_answer.answered:
-            await self._answer_quietly(event, callback_answer)
+    async def answer(  # type: ignore[override]
+        self, event: CallbackQuery, callback_answer: CallbackAnswer
+    ) -> None:
         try:
-            return await handler(event, data)
-        finally:
-            if not callback_answer.disabled and not callback_answer.answered:
-                await self._answer_quietly(event, callback_answer)
-
-    async def _answer_quietly(self, event: CallbackQuery, callback_answer: CallbackAnswer) -> None:
-        try:
-            await self.answer(event, callback_answer)
+            await super().answer(event, callback_answer)
         except TelegramAPIError as exc:
             logger.warning("answerCallbackQuery failed (the spinner stops by itself): %s", exc)
