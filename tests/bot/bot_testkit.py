@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from aiogram import Bot, Dispatcher
 
 from bot.app import create_bot, create_dispatcher
-from bot.config import PROJECT_ROOT, Settings
-from bot.local import LocalCall, LocalChat, LocalSession
+from bot.config import PROJECT_ROOT, Secret, Settings
+from bot.local import LOCAL_TOKEN, LocalCall, LocalChat, LocalSession
 from bot.state import StateStore
 from knowledge import KnowledgeIndex
 from knowledge.service import KnowledgeService
@@ -18,6 +20,26 @@ UNSEEN = PROJECT_ROOT / "tests" / "fixtures" / "unseen"
 ADMIN_ID = 777
 USER_ID = 1001
 GROUP_ID = -100500
+
+
+def own_copy_settings(tmp_path: Path, built_index: Path) -> Settings:
+    """Settings on this test's own copy of the seeds and of ``built_index``, its own state
+    database, the admin ``ADMIN_ID`` and no throttling."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for path in SEEDS.glob("*.txt"):
+        (seeds / path.name).write_bytes(path.read_bytes())
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copyfile(built_index, data / "index.db")
+    return Settings(
+        bot_token=Secret(LOCAL_TOKEN),
+        admin_ids=frozenset({ADMIN_ID}),
+        seeds_dir=seeds,
+        index_path=data / "index.db",
+        state_path=data / "state.db",
+        throttle_seconds=0.0,
+    )
 
 
 @dataclass

@@ -6,15 +6,13 @@ project's real seed articles, so reloads and uploads never touch another test's 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bot_testkit import ADMIN_ID, SEEDS, Harness
+from bot_testkit import SEEDS, Harness, own_copy_settings
 
-from bot.config import Secret, Settings
-from bot.local import LOCAL_TOKEN
+from bot.config import Settings
 from knowledge import build_index
 
 
@@ -29,21 +27,7 @@ def built_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def settings(tmp_path: Path, built_index: Path) -> Settings:
     """Settings pointing at this test's own copy of the seeds and the index."""
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    for path in SEEDS.glob("*.txt"):
-        (seeds / path.name).write_bytes(path.read_bytes())
-    index_path = tmp_path / "data" / "index.db"
-    index_path.parent.mkdir()
-    shutil.copyfile(built_index, index_path)
-    return Settings(
-        bot_token=Secret(LOCAL_TOKEN),
-        admin_ids=frozenset({ADMIN_ID}),
-        seeds_dir=seeds,
-        index_path=index_path,
-        state_path=tmp_path / "data" / "state.db",
-        throttle_seconds=0.0,
-    )
+    return own_copy_settings(tmp_path, built_index)
 
 
 @pytest.fixture

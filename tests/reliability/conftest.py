@@ -9,7 +9,6 @@ gets its own copy of the seeds and of an index built once per session, with thro
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,11 +19,10 @@ BOT_TESTS = Path(__file__).resolve().parent.parent / "bot"
 if str(BOT_TESTS) not in sys.path:
     sys.path.insert(0, str(BOT_TESTS))
 
-from bot_testkit import ADMIN_ID, SEEDS  # noqa: E402
+from bot_testkit import SEEDS, own_copy_settings  # noqa: E402
 from rel_checks import Rig  # noqa: E402
 
-from bot.config import Secret, Settings  # noqa: E402
-from bot.local import LOCAL_TOKEN  # noqa: E402
+from bot.config import Settings  # noqa: E402
 from knowledge import build_index  # noqa: E402
 
 
@@ -39,21 +37,7 @@ def seeds_index_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def rel_settings(tmp_path: Path, seeds_index_file: Path) -> Settings:
     """Settings on this test's own seeds copy, index copy and state database; no throttle."""
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    for path in SEEDS.glob("*.txt"):
-        (seeds / path.name).write_bytes(path.read_bytes())
-    data = tmp_path / "data"
-    data.mkdir()
-    shutil.copyfile(seeds_index_file, data / "index.db")
-    return Settings(
-        bot_token=Secret(LOCAL_TOKEN),
-        admin_ids=frozenset({ADMIN_ID}),
-        seeds_dir=seeds,
-        index_path=data / "index.db",
-        state_path=data / "state.db",
-        throttle_seconds=0.0,
-    )
+    return own_copy_settings(tmp_path, seeds_index_file)
 
 
 @pytest.fixture
