@@ -29,7 +29,7 @@ from typing import Any
 import sqlite_utils
 
 from .agreements import extract_agreements
-from .analysis import entity_token, person_token, sentence_features
+from .analysis import MONTHS, entity_token, person_token, sentence_features
 from .extract import article_regions, extract_figures, extract_people
 from .lexicon import gazetteer, role_head
 from .models import BuildReport, SkippedFile
@@ -286,10 +286,6 @@ def _link_people(
 
 
 _TODAY = re.compile(r"\bсегодн(?:я|яшн)", re.IGNORECASE)
-_MONTHS = (
-    "январь", "февраль", "март", "апрель", "май", "июнь",
-    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
-)  # fmt: skip
 _RANGE = re.compile(
     r"\bс\s+(\d{1,2})(?:\s+([а-яё]+))?\s+по\s+(\d{1,2})\s+([а-яё]+)", re.IGNORECASE
 )  # «с 29 сентября по 1 октября», «с 12 по 14 мая»
@@ -300,7 +296,7 @@ def _today_words(article: Article) -> tuple[str, ...]:
     the article itself dates an event «с 29 сентября по 1 октября» that starts or ends then."""
     if article.date is None:
         return ()
-    day, month = article.date.day, _MONTHS[article.date.month - 1]
+    day, month = article.date.day, MONTHS[article.date.month - 1]
     found: list[str] = [str(day), month]
     for match in _RANGE.finditer(article.text):
         end = (int(match.group(3)), lemma(match.group(4).lower()))
