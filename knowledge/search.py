@@ -145,12 +145,12 @@ class _PeopleIndex:
     by_token: dict[str, list[Person]]
     by_role: dict[str, list[Person]]
     positions: dict[int, int]  # id(person) → position
-    # built on the first «кто директор X?» (lemmatising every role costs ~1 s at 10k articles):
-    # lemmas and stems of each person's role and organisation → the people (by position), and
-    # the first three letters of those words → the people: a stump compound
-    # («Могилевлифтмаш») can only be made of a person's words starting that way
+    # the first three letters of each word of a person's post and organisation → the people:
+    # a stump compound («Могилевлифтмаш») can only be made of words starting that way
+    by_prefix: dict[str, set[int]]
+    # built on the first «кто директор X?» (lemmatising every post costs ~1 s at 10k
+    # articles): lemmas and stems of each post and organisation → the people (by position)
     by_word: dict[str, set[int]] = field(default_factory=dict)
-    by_prefix: dict[str, set[int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,7 +397,7 @@ class KnowledgeIndex:
         found = self._organisations.get(compact)
         if found is None:
             found = ()
-            index = self._people_words()
+            index = self._people_index()
             stopwords = lexicon().stopwords
             for n in sorted(index.by_prefix.get(compact[:3], ())):
                 person = self.people()[n]
@@ -970,12 +970,15 @@ class KnowledgeIndex:
     def _people_index(self) -> _PeopleIndex:
         """People by surname stem, index token and role head (built once)."""
         if self._people_by is None:
-            index = _PeopleIndex({}, {}, {}, {})
+            index = _PeopleIndex({}, {}, {}, {}, {})
             for n, person in enumerate(self.people()):
                 index.by_surname.setdefault(_surname_stem(person.name), []).append(person)
                 index.by_token.setdefault(person_token(person.name), []).append(person)
                 index.by_role.setdefault(role_head(person.role), []).append(person)
                 index.positions[id(person)] = n
+                for word in words(f"{person.role} {person.organisation or ''}"):
+                    if len(word) > 2:
+                        index.by_prefix.setdefault(word[:3], set()).add(n)
             self._people_by = index
         return self._people_by
 
@@ -987,9 +990,6 @@ class KnowledgeIndex:
                 text = f"{person.role} {person.organisation or ''}"
                 for word in {*_text_lemmas(text), *_text_stems(text)}:
                     index.by_word.setdefault(word, set()).add(n)
-                for word in words(text):
-                    if len(word) > 2:
-                        index.by_prefix.setdefault(word[:3], set()).add(n)
         return index
 
     def _query_in(
