@@ -18,7 +18,7 @@ import click
 
 from bot.config import Settings
 from knowledge import Answer, BuildError, KnowledgeIndex, build_index, load_index
-from knowledge.evaluate import evaluate, load_cases
+from knowledge.evaluate import evaluate, is_sealed, load_cases
 from knowledge.reply import answer_reply, plain
 
 __all__ = ["cli", "main"]
@@ -199,7 +199,7 @@ def eval_command(files: tuple[Path, ...], as_json: bool, quiet: bool) -> None:
     results = {}
     with _open(settings) as index:
         for path in files:
-            report = evaluate(load_cases(path), index.search)
+            report = evaluate(load_cases(path), index.search, sealed=is_sealed(path))
             results[str(path)] = report
             if as_json:
                 continue
@@ -209,10 +209,16 @@ def eval_command(files: tuple[Path, ...], as_json: bool, quiet: bool) -> None:
                     click.echo(f"MISS {miss.case.id} [{state}] {miss.case.question}")
                     if miss.first:
                         click.echo(f"     первый: {miss.first[:160]}")
+            hard = (
+                f" hard={report.hard_oos} hard_refused={report.hard_refused:.3f}"
+                if report.hard_oos
+                else ""
+            )
             click.echo(
-                f"{path.name}: answerable={report.answerable} hit@1={report.hit1:.3f} "
-                f"hit@3={report.hit3:.3f} MRR={report.mrr:.3f} "
-                f"oos={report.out_of_scope} oos_refused={report.oos_refused:.3f}"
+                f"{path.name}{' (sealed)' if report.sealed else ''}: "
+                f"answerable={report.answerable} hit@1={report.hit1:.3f} "
+                f"hit@3={report.hit3:.3f} MRR={report.mrr:.3f} declined={report.declined:.3f} "
+                f"oos={report.out_of_scope} oos_refused={report.oos_refused:.3f}{hard}"
             )
     if as_json:
         click.echo(

@@ -82,3 +82,28 @@ def test_eval_prints_misses_and_summary(runner: CliRunner) -> None:
     data = json.loads(result.stdout[result.stdout.index("{") :])
     figures = next(iter(data.values()))
     assert figures["answerable"] == 32 and figures["hit@1"] >= 0.9
+
+
+def test_eval_of_a_sealed_set_prints_aggregates_only(runner: CliRunner, tmp_path: Path) -> None:
+    """A set listed in its folder's sealed.txt: figures only, never a question or a miss."""
+    folder = tmp_path / "sets"
+    folder.mkdir()
+    cases = [
+        {"id": "s1", "question": "Кто управляет погодой над Минском?", "expect": ["нет такого"]},
+        {"id": "s2", "question": "Сколько стоил билет на выставку?", "expect_none": True,
+         "hard": True},
+    ]
+    sealed = folder / "secret_qa.jsonl"
+    sealed.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in cases), "utf-8")
+    (folder / "sealed.txt").write_text("secret_qa.jsonl\n", "utf-8")
+    for args in (["eval", str(sealed)], ["eval", "--json", str(sealed)]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        assert "hit@1" in result.output
+        assert "погодой" not in result.output and "s1" not in result.output
+    data = json.loads(result.stdout[result.stdout.index("{") :])
+    figures = next(iter(data.values()))
+    assert figures["sealed"] and figures["misses"] == [] and figures["hard_oos"] == 1
+    (folder / "sealed.txt").write_text("", "utf-8")
+    result = runner.invoke(cli, ["eval", str(sealed)])
+    assert "MISS s1" in result.output  # not sealed any more: misses are listed
