@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
+from .layout import from_wrong_layout
 from .lexicon import gazetteer, lexicon
 from .normalize import is_known_word, lemma, normalize, normalize_word, parse, stem
 
@@ -466,12 +467,14 @@ def _fix_word(
             corrections[word] = known_spellings[0]
             return _fix_word(known_spellings[0], vocab, corrections, budget)
         if len(word) >= 5 and budget[0] > 0:
-            # no reading is a word: a Latin-typed typo («iniciative») — repair the likeliest
-            # reading like any other misspelt word
-            repaired = _fix_word(spellings[0], vocab, corrections, budget)
-            if repaired != [spellings[0]]:
-                corrections[word] = " ".join(repaired)
-                return repaired
+            # no reading is a word: a Latin-typed typo («iniciative», «ploshad») — repair the
+            # likeliest reading, then the one ending in a soft sign, like any misspelt word
+            soft = [c for c in spellings[1:] if c.endswith("ь")][:1]
+            for reading in [spellings[0], *soft]:
+                repaired = _fix_word(reading, vocab, corrections, budget)
+                if repaired != [reading]:
+                    corrections[word] = " ".join(repaired)
+                    return repaired
     if word.isdigit() or len(word) < 3 or word in lex.stopwords:
         return [word]
     in_corpus = vocab.knows(word)
@@ -505,6 +508,22 @@ def _fix_word(
             corrections[word] = head
             return [head]
     return [word]
+
+
+def _russian_word(word: str, vocab: Vocabulary) -> bool:
+    """A Russian word: in the dictionary, in the articles or a stop word («в», «и»)."""
+    return word in lexicon().stopwords or is_known_word(word) or vocab.knows(word)
+
+
+def _reads_latin(word: str, vocab: Vocabulary) -> bool:
+    """A Latin-typed word that means something: a transliterated Russian word or a name the
+    articles use in Latin letters."""
+    if vocab.knows(word):
+        return True
+    return any(
+        c in lexicon().stopwords or vocab.knows(c) or len(c) > 2 and is_known_word(c)
+        for c in transliterations(word)
+    )
 
 
 def _interfix_compound(word: str, vocab: Vocabulary) -> list[str] | None:
@@ -637,7 +656,15 @@ def analyze_question(text: str, vocab: Vocabulary) -> Query:
     # a question is a sentence or two; a 4 KB message is read only as far as a question goes,
     # so a hostile text cannot make the search slow
     # «ch'ey», «obl'ast»: an apostrophe inside a Latin-typed word stands for the soft sign
-    text = _LATIN_APOSTROPHE.sub("", text[:MAX_QUESTION_CHARS])
+    text = text[:MAX_QUESTION_CHARS]
+    relaid = from_wrong_layout(
+        text, lambda w: _russian_word(w, vocab), lambda w: _reads_latin(w, vocab)
+    )
+    if relaid is not None:
+        # «ult ,eltn cktle.ofz» was typed with the Latin layout on: «где будет следующая»
+        corrections[text] = relaid
+        text = relaid
+    text = _LATIN_APOSTROPHE.sub("", text)
     for _, word in _raw_tokens(text)[:MAX_QUESTION_WORDS]:
         words.extend(_fix_word(word, vocab, corrections, budget))
     lemmas = [lemma(w) for w in words]
