@@ -7,9 +7,12 @@ build.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +21,18 @@ from pathlib import Path
 from .lexicon import lexicon
 from .models import SkippedFile
 
-__all__ = ["MAX_SEED_BYTES", "Article", "decode", "parse_article", "read_seeds"]
+__all__ = [
+    "MAX_SEED_BYTES",
+    "Article",
+    "decode",
+    "decode_text",
+    "failure",
+    "load_article",
+    "parse_article",
+    "read_seed_file",
+    "read_seeds",
+    "seed_names",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -54,27 +68,98 @@ class Article:
     fingerprint: str
 
 
-def decode(data: bytes) -> str | None:
-    """Decode seed bytes as UTF-8 (with or without BOM), UTF-16 with BOM, or cp1251.
+NOT_TEXT = "не текст: кодировка не UTF-8, UTF-16 или cp1251"
 
-    Returns ``None`` when the bytes are not text in any of these encodings.
+
+def decode(data: bytes) -> str | None:
+    """Decode seed bytes as UTF-8 (with or without BOM), UTF-16 (with or without BOM) or
+    cp1251 Russian text.
+
+    Returns ``None`` when the bytes are not cleanly text in any of these encodings.
+    """
+    text, _ = decode_text(data)
+    return text
+
+
+def decode_text(data: bytes) -> tuple[str | None, str]:
+    """The decoded text and ``""``, or ``None`` and the reason, in Russian, why not.
+
+    Strict UTF-8 comes first.  UTF-8 spoilt by a few stray bytes is refused rather than read
+    as cp1251 (which would turn every letter into «Р¤Р°…»): cp1251 is tried only when the
+    bytes hardly ever form a UTF-8 sequence, and is accepted only when it reads as Russian.
+    UTF-16 is recognised by its BOM, or without one by where its zero bytes fall.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), ""
         except UnicodeDecodeError:
-            return None
+            return None, "начинается с метки UTF-16, но дальше не читается как UTF-16"
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16, ""
     if b"\x00" in data:
+        return None, NOT_TEXT
+    try:
+        return data.decode("utf-8-sig"), ""
+    except UnicodeDecodeError as exc:
+        if _mostly_utf8(data):
+            line = data.count(b"\n", 0, exc.start) + 1
+            return None, (
+                f"текст в UTF-8 с испорченными байтами (первый — 0x{data[exc.start]:02X} в "
+                f"строке {line}); пересохраните файл в UTF-8"
+            )
+    try:
+        text = data.decode("cp1251")
+    except UnicodeDecodeError:
+        return None, NOT_TEXT
+    if not _looks_russian(text):
+        return None, NOT_TEXT
+    return text, ""
+
+
+# A byte of UTF-8 that starts or continues a multi-byte character.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether the non-ASCII bytes mostly form UTF-8 characters (UTF-8 with a few stray bytes)
+    rather than mostly not (cp1251, where a Russian letter followed by «, », ё or a dash forms
+    a UTF-8 pair only now and then)."""
+    valid = sum(len(m) for m in _UTF8_SEQUENCE.findall(data))
+    stray = len(_HIGH_BYTE.findall(data)) - valid
+    return valid >= 4 * max(stray, 1)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a BOM: Cyrillic is ``xx 04`` and ASCII ``xx 00``, so zero
+    bytes fall on one side of the pairs only (odd offsets for little-endian)."""
+    if len(data) < 4 or len(data) % 2:
         return None
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if encoding == "cp1251" and not _looks_russian(text):
-            return None
-        return text
-    return None
+    pairs = len(data) // 2
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    if odd >= pairs * 0.05 and even <= pairs * 0.01:
+        encoding = "utf-16-le"
+    elif even >= pairs * 0.05 and odd <= pairs * 0.01:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    if any(ord(ch) < 32 and ch not in "\r\n\t" for ch in text) or not _LETTER.search(text):
+        return None
+    return text
+
+
+def failure(exc: BaseException, limit: int = 200) -> str:
+    """An exception in one short line for an admin: its type and the start of its message."""
+    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _looks_russian(text: str) -> bool:
@@ -187,40 +272,97 @@ def _title(lines: list[str]) -> str:
     return _shorten(sentences[0] if sentences else first)
 
 
+def seed_names(seeds_dir: Path) -> list[str]:
+    """Names of the ``*.txt`` entries of ``seeds_dir``, sorted, whatever their kind (readers
+    check each one); empty when the folder cannot be listed."""
+    try:
+        return sorted(name for name in os.listdir(seeds_dir) if name.endswith(".txt"))
+    except OSError:
+        return []
+
+
+NOT_A_FILE = "не файл (папка или спецфайл)"
+SYMLINK = "символическая ссылка — читаю только обычные файлы, лежащие в папке статей"
+SWAPPED = "файл подменили во время чтения"
+_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+
+
+def read_seed_file(dir_fd: int, name: str) -> bytes | str:
+    """The bytes of one seed file, or the reason (Russian) it is not read.
+
+    Only a regular file lying in the folder is read: a symbolic link (to a file outside, to
+    one inside, to a folder, or to nothing), a folder, a FIFO, a socket or a device is not.
+    The entry is looked at without following links, then opened with ``O_NOFOLLOW`` and
+    checked again through the open descriptor, so a file swapped for a link between the look
+    and the read is refused too.
+    """
+    try:
+        seen = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    except OSError as exc:
+        return f"не удалось прочитать: {exc.strerror or type(exc).__name__}"
+    if stat.S_ISLNK(seen.st_mode):
+        return SYMLINK
+    if not stat.S_ISREG(seen.st_mode):
+        return NOT_A_FILE
+    if seen.st_size > MAX_SEED_BYTES:
+        return f"файл больше {MAX_SEED_BYTES // 1000} КБ"
+    try:
+        fd = os.open(name, _OPEN_FLAGS, dir_fd=dir_fd)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return SWAPPED
+        return f"не удалось прочитать: {exc.strerror or type(exc).__name__}"
+    try:
+        opened = os.fstat(fd)
+        if (opened.st_dev, opened.st_ino) != (seen.st_dev, seen.st_ino) or not stat.S_ISREG(
+            opened.st_mode
+        ):
+            return SWAPPED
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_SEED_BYTES:
+            chunk = os.read(fd, MAX_SEED_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        return f"не удалось прочитать: {exc.strerror or type(exc).__name__}"
+    finally:
+        os.close(fd)
+    if size > MAX_SEED_BYTES:
+        return f"файл больше {MAX_SEED_BYTES // 1000} КБ"
+    return b"".join(chunks)
+
+
 def read_seeds(
     seeds_dir: Path, mapper: Callable[..., Iterable[Article | SkippedFile]] = map
 ) -> tuple[list[Article], list[SkippedFile]]:
     """Read every ``*.txt`` in ``seeds_dir``; return usable articles and skipped files.
+
+    ``seeds_dir`` itself may be a symbolic link (it is configuration: a volume or a release
+    folder); what lies in it is read only when it is a regular file (see
+    :func:`read_seed_file`).
 
     :param mapper: how to parse the files' bytes (``map``, or a process pool's ``map``).
     """
     articles: list[Article] = []
     skipped: list[SkippedFile] = []
     seen: dict[str, str] = {}
-    if not seeds_dir.is_dir():
+    try:
+        dir_fd = os.open(seeds_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
         return [], [SkippedFile(str(seeds_dir), "папка с исходными статьями не найдена")]
     readable: list[tuple[str, bytes]] = []
-    for path in sorted(seeds_dir.glob("*.txt"), key=lambda p: p.name):
-        name = path.name
-        reason = None
-        try:
-            if not path.is_file():
-                reason = "не файл (папка или спецфайл)"
-            elif path.stat().st_size > MAX_SEED_BYTES:
-                reason = f"файл больше {MAX_SEED_BYTES // 1000} КБ"
-        except OSError as exc:
-            reason = f"не удалось прочитать: {exc.strerror or exc.__class__.__name__}"
-        if reason:
-            skipped.append(SkippedFile(name, reason))
-            continue
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            skipped.append(
-                SkippedFile(name, f"не удалось прочитать: {exc.strerror or type(exc).__name__}")
-            )
-            continue
-        readable.append((name, data))
+    try:
+        for name in sorted(n for n in os.listdir(dir_fd) if n.endswith(".txt")):
+            data = read_seed_file(dir_fd, name)
+            if isinstance(data, str):
+                skipped.append(SkippedFile(name, data))
+            else:
+                readable.append((name, data))
+    finally:
+        os.close(dir_fd)
     names = [name for name, _ in readable]
     datas = [data for _, data in readable]
     for name, result in zip(names, mapper(load_article, names, datas), strict=True):
@@ -243,10 +385,14 @@ def load_article(name: str, data: bytes) -> Article | SkippedFile:
         return SkippedFile(name, "пустой файл")
     if len(data) > MAX_SEED_BYTES:
         return SkippedFile(name, f"файл больше {MAX_SEED_BYTES // 1000} КБ")
-    text = decode(data)
+    text, reason = decode_text(data)
     if text is None:
-        return SkippedFile(name, "не текст: кодировка не UTF-8, UTF-16 или cp1251")
-    article = parse_article(name, text)
+        return SkippedFile(name, reason)
+    try:
+        article = parse_article(name, text)
+    except Exception as exc:  # a bug in cleaning must cost this file, never the build
+        logger.exception("seed %s could not be parsed", name)
+        return SkippedFile(name, f"не удалось разобрать: {failure(exc)}")
     if len(_LETTER.findall(article.text)) < _MIN_LETTERS:
         return SkippedFile(name, "слишком мало текста для статьи")
     return article
