@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 from .layout import from_wrong_layout
 from .lexicon import gazetteer, lexicon
 from .normalize import is_known_word, lemma, normalize, normalize_word, parse, stem
+from .numbers import read_number
 
 __all__ = [
     "Query",
@@ -122,12 +123,11 @@ def number_tokens(text: str) -> list[str]:
         follower = low[m.end() : m.end() + 12].lstrip()
         if follower.startswith(_MONTH_PREFIXES) and not m.group(3):
             continue  # «30 сентября» is a date, not a quantity of 30
-        whole = int(m.group(1).replace(" ", "").replace("\u00a0", ""))
-        frac = m.group(2)
-        value = float(f"{whole}.{frac}") if frac else float(whole)
         scale = m.group(3)
-        if scale:
-            value *= _SCALE.get(lemma(scale), _SCALE.get(scale[:3], 1))
+        factor = _SCALE.get(lemma(scale), _SCALE.get(scale[:3], 1)) if scale else 1
+        value = read_number(m.group(1), m.group(2) or "", factor)
+        if value is None:
+            continue  # a digit string too long to be a quantity
         tokens.append(_num_token(value))
     words = _WORD.findall(low)
     total = 0

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from .lexicon import gazetteer, lexicon
 from .normalize import lemma, normalize, normalize_word, parse, stem
+from .numbers import read_number
 
 __all__ = [
     "RawFigure",
@@ -414,17 +415,18 @@ _UNIT = re.compile(
 )
 
 
-def _value(num: str, mult: str | None) -> float:
-    value = float(num.replace(" ", "").replace("\u00a0", "").replace(",", "."))
+def _value(num: str, mult: str | None) -> float | None:
+    factor = 1
     if mult:
         m = mult.strip().lower()
         if m.startswith("тыс"):
-            value *= 1_000
+            factor = 1_000
         elif m.startswith(("млн", "миллион")):
-            value *= 1_000_000
+            factor = 1_000_000
         elif m.startswith(("млрд", "миллиард")):
-            value *= 1_000_000_000
-    return value
+            factor = 1_000_000_000
+    whole, _, fraction = num.replace(",", ".").partition(".")
+    return read_number(whole, fraction, factor)
 
 
 def extract_figures(sentences: list[str]) -> list[RawFigure]:
@@ -452,6 +454,8 @@ def extract_figures(sentences: list[str]) -> list[RawFigure]:
             if re.search(r"\d\s*[-–—]\s*$", before) or re.match(r"\s*[-–—]\s*\d", after):
                 continue
             value = _value(num, m.group("mult"))
+            if value is None:
+                continue  # a digit string too long to be a quantity
             qualifier = ""
             low_before = before.lower().rstrip()
             for q in _QUALIFIERS:
