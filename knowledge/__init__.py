@@ -9,7 +9,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from .index import SCHEMA_VERSION, BuildError, build_index, ensure_index, index_is_stale
+from .index import (
+    SCHEMA_VERSION,
+    BuildError,
+    build_index,
+    ensure_index,
+    index_is_stale,
+    index_problem,
+)
 from .models import (
     Agreement,
     Answer,
@@ -28,6 +35,7 @@ from .models import (
 )
 from .normalize import normalize
 from .search import IndexUnavailable, KnowledgeIndex
+from .seeds import failure
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -51,6 +59,7 @@ __all__ = [
     "build_index",
     "ensure_index",
     "index_is_stale",
+    "index_problem",
     "load_index",
     "normalize",
 ]
@@ -59,18 +68,28 @@ logger = logging.getLogger(__name__)
 
 
 def load_index(seeds_dir: Path, index_path: Path) -> tuple[KnowledgeIndex, BuildReport | None]:
-    """Open the index, building it first when it is missing or older than the seeds.
+    """Open the index, building it first when it is missing, older than the seeds or damaged.
 
-    If the rebuild fails but an older index exists, the older one is opened (and the failure
-    logged), so a broken seeds directory never takes the bot down.
+    If the build fails, whatever the error, and the index on disk is sound, that one is
+    opened (and the failure logged), so a broken seeds directory never takes the bot down.
 
-    :raises BuildError: when there is no index and none can be built.
+    :raises BuildError: when there is no sound index and none can be built.
     """
     report = None
     try:
         report = ensure_index(seeds_dir, index_path)
-    except BuildError as exc:
-        if not index_path.is_file():
-            raise
+    except Exception as exc:
+        error = exc if isinstance(exc, BuildError) else BuildError(failure(exc))
+        problem = index_problem(index_path)
+        if problem is not None:
+            if index_path.is_file():
+                message = f"{error}; прежний индекс не годится: {problem}"
+                raise BuildError(message, error.skipped) from exc
+            if error is exc:
+                raise
+            raise error from exc
         logger.warning("index rebuild failed, serving the existing index: %s", exc)
-    return KnowledgeIndex.open(index_path), report
+    try:
+        return KnowledgeIndex.open(index_path), report
+    except IndexUnavailable as exc:
+        raise BuildError(str(exc)) from exc

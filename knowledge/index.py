@@ -8,6 +8,7 @@ ever see a complete index.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import multiprocessing
@@ -19,7 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache, partial
@@ -34,15 +35,20 @@ from .extract import article_regions, extract_figures, extract_people
 from .lexicon import gazetteer, role_head
 from .models import BuildReport, SkippedFile
 from .normalize import lemma, normalize, stem, words
-from .seeds import Article, read_seeds
+from .seeds import Article, failure, read_seeds, seed_names
 from .sentences import split_paragraphs
 
 __all__ = [
     "SCHEMA_VERSION",
+    "TABLES",
     "BuildError",
+    "analyse_article",
     "build_index",
+    "build_lock",
     "ensure_index",
     "index_is_stale",
+    "index_problem",
+    "probe_tables",
     "seeds_fingerprint",
 ]
 
@@ -78,16 +84,13 @@ def seeds_fingerprint(seeds_dir: Path) -> str:
     import hashlib
 
     digest = hashlib.sha256()
-    try:
-        entries = sorted(seeds_dir.glob("*.txt"), key=lambda p: p.name)
-    except OSError:
-        entries = []
-    for path in entries:
+    for name in seed_names(seeds_dir):
         try:
-            st = path.stat()
+            # the entry itself: a link is never read, so where it points does not matter
+            st = os.stat(seeds_dir / name, follow_symlinks=False)
         except OSError:
             continue
-        digest.update(f"{path.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        digest.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:20]
 
 
@@ -359,10 +362,7 @@ _Analysed = tuple[list[dict[str, Any]], _Facts, Counter[str]]
 @contextmanager
 def _pool(seeds_dir: Path, workers: int) -> Iterator[ProcessPoolExecutor | None]:
     """Worker processes for a big build (``None`` for a small one or ``workers=1``)."""
-    try:
-        files = sum(1 for _ in seeds_dir.glob("*.txt"))
-    except OSError:
-        files = 0
+    files = len(seed_names(seeds_dir))
     if workers < 2 or files < PARALLEL_FROM:
         yield None
         return
@@ -373,21 +373,28 @@ def _pool(seeds_dir: Path, workers: int) -> Iterator[ProcessPoolExecutor | None]
 
 def _analyse(
     articles: list[Article], pool: ProcessPoolExecutor | None
-) -> Iterator[_Analysed]:
+) -> Iterator[_Analysed | str]:
     """Per-article analysis (sentences, features, facts), in the pool when there is one.
 
     Articles are independent until people are linked across them, so this is the part that
     parallelises.  Passage ids are local (from 1) and renumbered by the caller.
     """
     if pool is None:
-        yield from (_article_rows(a, 1) for a in articles)
+        yield from map(analyse_article, articles)
         return
     chunk = max(1, len(articles) // 32)
-    yield from pool.map(_article_rows_local, articles, chunksize=chunk)
+    yield from pool.map(analyse_article, articles, chunksize=chunk)
 
 
-def _article_rows_local(article: Article) -> _Analysed:
-    return _article_rows(article, 1)
+def analyse_article(article: Article) -> _Analysed | str:
+    """One article's passages and facts (passage ids from 1), or the reason (Russian) it
+    cannot be indexed: whatever goes wrong in one article costs that article only, which
+    the build skips and names."""
+    try:
+        return _article_rows(article, 1)
+    except Exception as exc:
+        logger.exception("article %s could not be analysed", article.id)
+        return f"не удалось разобрать статью: {failure(exc)}"
 
 
 def _renumber(rows: list[dict[str, Any]], facts: _Facts, offset: int) -> None:
@@ -427,18 +434,33 @@ def _merge_people(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def build_index(seeds_dir: Path, db_path: Path, workers: int = 1) -> BuildReport:
     """Build the index for ``seeds_dir`` into ``db_path`` atomically and report what was done.
 
+    Builds of one ``db_path`` from several processes take turns (:func:`build_lock`).  An
+    article that cannot be analysed is skipped with its reason; any other failure is a
+    ``BuildError`` saying what went wrong, and ``db_path`` is then left untouched.
+
     :param workers: processes analysing articles in parallel (for big corpora; the analysis
         is ~90 % of a build). Workers are spawned, so the caller's ``__main__`` must be
         import-safe, as for any ``multiprocessing`` use.
-    :raises BuildError: when no usable article is left; ``db_path`` is then left untouched.
+    :raises BuildError: when no usable article is left or the build failed.
     """
+    with build_lock(db_path):
+        return _build_index(seeds_dir, db_path, workers)
+
+
+def _build_index(seeds_dir: Path, db_path: Path, workers: int = 1) -> BuildReport:
     started = time.perf_counter()
-    fingerprint = seeds_fingerprint(seeds_dir)
-    with _pool(seeds_dir, workers) as pool:
-        mapper = partial(pool.map, chunksize=64) if pool is not None else map
-        articles, skipped = read_seeds(seeds_dir, mapper)
-        report = _build(seeds_dir, db_path, articles, skipped, fingerprint, pool, started)
-    return report
+    skipped: list[SkippedFile] = []
+    try:
+        fingerprint = seeds_fingerprint(seeds_dir)
+        with _pool(seeds_dir, workers) as pool:
+            mapper = partial(pool.map, chunksize=64) if pool is not None else map
+            articles, skipped = read_seeds(seeds_dir, mapper)
+            return _build(seeds_dir, db_path, articles, skipped, fingerprint, pool, started)
+    except BuildError:
+        raise
+    except Exception as exc:
+        logger.exception("index build failed")
+        raise BuildError(f"сборка не удалась: {failure(exc)}", tuple(skipped)) from exc
 
 
 def _build(
@@ -520,9 +542,11 @@ def _write(
     article_rows: list[dict[str, Any]] = []
     region_mentions: Counter[str] = Counter()
     region_articles: Counter[str] = Counter()
-    for article, (rows, facts, regions) in zip(
-        articles, _analyse(articles, pool), strict=True
-    ):
+    for article, analysed in zip(articles, _analyse(articles, pool), strict=True):
+        if isinstance(analysed, str):
+            skipped.append(SkippedFile(article.id, analysed))
+            continue
+        rows, facts, regions = analysed
         _renumber(rows, facts, len(passages))
         passages.extend(rows)
         people.extend(facts.people)
@@ -543,6 +567,8 @@ def _write(
                 "chars": len(article.text),
             }
         )
+    if not article_rows:
+        raise BuildError("нет ни одной пригодной статьи", tuple(skipped))
     _link_people(passages, people, {a["id"]: a for a in article_rows})
     people = _merge_people(people)
     db.table("articles").insert_all(article_rows, pk="id")
@@ -686,7 +712,104 @@ def index_is_stale(seeds_dir: Path, db_path: Path) -> bool:
 
 
 def ensure_index(seeds_dir: Path, db_path: Path) -> BuildReport | None:
-    """Build the index when it is missing or stale; return the report, or ``None`` if fresh."""
-    if not index_is_stale(seeds_dir, db_path):
+    """Build the index when it is missing, stale or damaged; return the report, or ``None``
+    when the index on disk serves as it is.
+
+    Several processes starting on a stale index build it once: each takes the build lock
+    and looks again, so the ones that waited find it fresh and build nothing.
+    """
+    if _rebuild_reason(seeds_dir, db_path) is None:
         return None
-    return build_index(seeds_dir, db_path)
+    with build_lock(db_path):
+        reason = _rebuild_reason(seeds_dir, db_path)
+        if reason is None:
+            logger.info("the index was built by another process meanwhile")
+            return None
+        logger.info("building the index: %s", reason)
+        return _build_index(seeds_dir, db_path)
+
+
+def _rebuild_reason(seeds_dir: Path, db_path: Path) -> str | None:
+    if index_is_stale(seeds_dir, db_path):
+        return "missing or stale"
+    problem = index_problem(db_path)
+    if problem is not None:
+        logger.warning("the index is damaged, rebuilding it: %s", problem)
+        return f"damaged: {problem}"
+    return None
+
+
+# Every table a search reads; the FTS table is a virtual one over shadow tables.
+TABLES = (
+    "meta", "articles", "passages", "passages_fts", "lemma_df", "stem_df", "surface_df",
+    "people", "agreements", "figures", "regions",
+)  # fmt: skip
+
+
+def probe_tables(conn: sqlite3.Connection) -> None:
+    """Read a row of every table and run a full-text query: a missing table, a damaged page
+    on the way or a broken FTS table («vtable constructor failed») raises here.
+
+    :raises sqlite3.DatabaseError: what the damage looks like to SQLite.
+    """
+    for table in TABLES:
+        conn.execute(f"SELECT * FROM [{table}] LIMIT 1").fetchall()
+    conn.execute(
+        "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? LIMIT 1", ('"выставка"',)
+    ).fetchall()
+
+
+def index_problem(db_path: Path) -> str | None:
+    """What is wrong with the index file, or ``None`` when it checks out: SQLite's
+    ``quick_check`` of every page (about 40 ms per 20 MB) and :func:`probe_tables`."""
+    if not db_path.is_file():
+        return "файла индекса нет"
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            (check,) = conn.execute("PRAGMA quick_check(1)").fetchone()
+            if check != "ok":
+                return "проверка целостности не прошла: " + " ".join(str(check).split())
+            probe_tables(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return f"индекс повреждён: {exc}"
+    return None
+
+
+@contextmanager
+def build_lock(db_path: Path) -> Iterator[None]:
+    """Hold the build lock of ``db_path``: an ``flock`` on ``.<name>.lock`` next to it.
+
+    One process builds, the others wait here (a killed holder releases it with its file
+    descriptors).  The holder removes the lock file when done, so a waiter that got the lock
+    on a file already removed tries again on the one now at the path.
+    """
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = db_path.with_name(f".{db_path.name}.lock")
+    while True:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                logger.info("waiting for another build of %s", db_path.name)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            held = os.fstat(fd)
+            try:
+                current = os.stat(lock_path, follow_symlinks=False)
+            except FileNotFoundError:
+                current = None
+        except BaseException:
+            os.close(fd)
+            raise
+        if current is not None and (current.st_dev, current.st_ino) == (held.st_dev, held.st_ino):
+            break
+        os.close(fd)
+    try:
+        yield
+    finally:
+        with suppress(OSError):
+            os.unlink(lock_path)
+        os.close(fd)

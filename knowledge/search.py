@@ -16,6 +16,7 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, lru_cache
@@ -35,6 +36,7 @@ from .analysis import (
     person_token,
     sentence_features,
 )
+from .index import probe_tables
 from .lexicon import gazetteer, known_forms, lexicon, role_head
 from .models import (
     Agreement,
@@ -180,7 +182,10 @@ class KnowledgeIndex:
             )
             self._conn.execute("PRAGMA query_only=1")
             meta = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+            probe_tables(self._conn)  # a damaged table fails here, not in a user's question
         except sqlite3.Error as exc:
+            with suppress(sqlite3.Error, AttributeError):
+                self._conn.close()
             raise IndexUnavailable(f"not a valid index: {self.path}: {exc}") from exc
         self._lock = threading.Lock()
         self._columns: dict[str, frozenset[str]] = {}
@@ -251,6 +256,17 @@ class KnowledgeIndex:
         """Close the database connection."""
         with self._lock:
             self._conn.close()
+
+    def problem(self) -> str | None:
+        """What is wrong with this open index (a file truncated or overwritten under it), or
+        ``None`` when every table reads and SQLite's ``quick_check`` passes."""
+        try:
+            with self._lock:
+                probe_tables(self._conn)
+                (check,) = self._conn.execute("PRAGMA quick_check(1)").fetchone()
+        except sqlite3.Error as exc:
+            return str(exc)
+        return None if check == "ok" else str(check)
 
     def __enter__(self) -> KnowledgeIndex:
         return self

@@ -29,9 +29,9 @@ from . import (
     SkippedFile,
     load_index,
 )
-from .index import build_index
+from .index import analyse_article, build_index, build_lock
 from .reply import EXAMPLE_QUESTIONS
-from .seeds import Article, load_article, read_seeds
+from .seeds import Article, failure, load_article, read_seeds, seed_names
 
 __all__ = [
     "InvalidSeed",
@@ -49,6 +49,9 @@ UPLOAD_PREFIX = "upload"
 # even at 100 articles a build in a thread holds the interpreter lock long enough to delay
 # answers by ~300 ms; below this the ~1 s cost of starting a process is not worth it.
 SUBPROCESS_FROM = 50
+# After a background repair ends, the next database error may start another one this much
+# later (seconds): a seeds folder that cannot be built is not rebuilt in a loop.
+REPAIR_INTERVAL = 60.0
 
 
 class ReloadBusy(RuntimeError):
@@ -113,6 +116,8 @@ class KnowledgeService:
         self.close_delay = close_delay
         self._lock = asyncio.Lock()
         self._retired: dict[KnowledgeIndex, asyncio.TimerHandle | None] = {}
+        self._repair: asyncio.Task[None] | None = None
+        self._repair_ended = float("-inf")
 
     @classmethod
     def open(
@@ -172,8 +177,51 @@ class KnowledgeService:
             logger.info("seed uploaded as %s (%d bytes)", name, len(data))
             return UploadResult(name, article.title, result)
 
+    def repair(self) -> asyncio.Task[None] | None:
+        """Answering hit a database error: check the index in the background and rebuild it
+        once if it is damaged (a file truncated or overwritten under the running bot).
+
+        Returns the task, or ``None`` when a check is running already or one ended less
+        than ``REPAIR_INTERVAL`` seconds ago (a failed rebuild is not retried in a loop).
+        """
+        if self._repair is not None and not self._repair.done():
+            return None
+        if time.monotonic() - self._repair_ended < REPAIR_INTERVAL:
+            return None
+        self._repair = asyncio.get_running_loop().create_task(self._check_and_repair())
+        return self._repair
+
+    @property
+    def repairing(self) -> asyncio.Task[None] | None:
+        """The background check-and-rebuild started by :meth:`repair`, if any."""
+        return self._repair
+
+    async def _check_and_repair(self) -> None:
+        try:
+            index = self._index
+            problem = await asyncio.to_thread(index.problem)
+            if problem is None:
+                logger.warning("a database error while answering, but the index checks out")
+                return
+            if self._lock.locked():
+                logger.warning("the index is damaged (%s); the reload under way replaces it",
+                               problem)
+                return
+            logger.error("the index is damaged (%s): rebuilding it in the background", problem)
+            async with self._lock:
+                if self._index is not index:
+                    return  # a reload replaced it while we looked
+                try:
+                    await self._reload()
+                except ReloadFailed as exc:
+                    logger.error("the damaged index could not be rebuilt: %s", exc.reason)
+        finally:
+            self._repair_ended = time.monotonic()
+
     def close(self) -> None:
         """Close the current index and every replaced one still waiting to be closed."""
+        if self._repair is not None:
+            self._repair.cancel()
         for old, handle in list(self._retired.items()):
             if handle is not None:
                 handle.cancel()
@@ -197,6 +245,9 @@ class KnowledgeService:
         except (IndexUnavailable, OSError, sqlite3.Error) as exc:  # disk full is sqlite3's
             logger.warning("reload failed, keeping the old index: %s", exc)
             raise ReloadFailed(str(exc)) from exc
+        except Exception as exc:  # whatever else fails, the old index keeps serving
+            logger.exception("reload failed, keeping the old index")
+            raise ReloadFailed(f"сборка не удалась: {failure(exc)}") from exc
         elapsed = (time.perf_counter() - started) * 1000
         self._index = new
         self._retire(old)
@@ -218,11 +269,13 @@ class KnowledgeService:
     def _build_and_open(self) -> tuple[KnowledgeIndex, BuildReport]:
         """Build into a staging file, validate it, then move it over the live index file."""
         staging = self._staging()
-        try:
-            report = build_index(self.seeds_dir, staging)
-            return self._install(staging), report
-        finally:
-            staging.unlink(missing_ok=True)
+        # the live file's build lock: another process building or reloading it takes turns
+        with build_lock(self.index_path):
+            try:
+                report = build_index(self.seeds_dir, staging)
+                return self._install(staging), report
+            finally:
+                staging.unlink(missing_ok=True)
 
     def _install(self, staging: Path) -> KnowledgeIndex:
         _validate(staging)
@@ -232,16 +285,15 @@ class KnowledgeService:
         return index
 
     def _seed_count(self) -> int:
-        try:
-            return sum(1 for _ in self.seeds_dir.glob("*.txt"))
-        except OSError:
-            return 0
+        return len(seed_names(self.seeds_dir))
 
     async def _build_elsewhere(self) -> tuple[KnowledgeIndex, BuildReport]:
         """A big build runs in its own process (``python -m knowledge build``): a thread
         would share the interpreter lock with the answers, and a 10,000-article build holds it
         for a minute and more.  The awaiting coroutine costs the event loop nothing."""
         staging = self._staging()
+        lock = build_lock(self.index_path)
+        await asyncio.to_thread(lock.__enter__)
         try:
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
@@ -268,11 +320,15 @@ class KnowledgeService:
             return await asyncio.to_thread(self._install, staging), report
         finally:
             staging.unlink(missing_ok=True)
+            lock.__exit__(None, None, None)
 
     def _check_upload(self, name: str, data: bytes) -> Article:
         result = load_article(name, data)
         if isinstance(result, SkippedFile):
             raise InvalidSeed(result.reason)
+        analysed = analyse_article(result)  # what the build will do with it, before saving
+        if isinstance(analysed, str):
+            raise InvalidSeed(analysed)
         articles, _ = read_seeds(self.seeds_dir)
         for existing in articles:
             if existing.fingerprint == result.fingerprint:
@@ -326,7 +382,10 @@ def _write_atomically(path: Path, data: bytes) -> None:
     """Write next to the target under a name ``*.txt`` globs skip, then rename into place."""
     tmp = path.with_name(f".{path.name}.part")
     try:
-        tmp.write_bytes(data)
+        # a new file of our own, never through a link someone planted under that name
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
