@@ -33,7 +33,7 @@ from . import texts
 from .config import Settings
 from .handlers import setup_routers
 from .middlewares import InFlightUpdates, RetryAfterMiddleware, setup_middlewares
-from .state import StateStore
+from .state import StateStore, chat_key
 
 __all__ = [
     "RedactTokenFilter",
@@ -192,7 +192,11 @@ def run_bot(settings: Settings) -> int:
         return _fail(texts.index_failed(str(exc)), 1)
     if report is not None:
         logger.info("index built at start in %.0f ms", report.elapsed_ms)
-    store = StateStore(settings.state_path)
+    store = StateStore(
+        settings.state_path,
+        retention_days=settings.state_retention_days,
+        key=chat_key(token),
+    )
     dp = create_dispatcher(service, store, settings)
     try:
         if settings.webhook_url:

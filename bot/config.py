@@ -70,6 +70,7 @@ class Settings:
     webhook_path: str = "/webhook"
     throttle_seconds: float = 1.0
     max_upload_bytes: int = 1_000_000
+    state_retention_days: int = 30
 
     @classmethod
     def from_env(cls, env_file: Path | None = None) -> Settings:
@@ -79,6 +80,7 @@ class Settings:
         port = env.get("WEBHOOK_PORT", "").strip()
         throttle = env.get("THROTTLE_SECONDS", "").strip()
         upload = env.get("MAX_UPLOAD_BYTES", "").strip()
+        retention = env.get("STATE_RETENTION_DAYS", "").strip()
         defaults = cls()
         return cls(
             bot_token=Secret(env.get("BOT_TOKEN", "").strip()),
@@ -95,6 +97,9 @@ class Settings:
             webhook_path=env.get("WEBHOOK_PATH", "").strip() or defaults.webhook_path,
             throttle_seconds=float(throttle) if _is_float(throttle) else 1.0,
             max_upload_bytes=int(upload) if upload.isdigit() else defaults.max_upload_bytes,
+            state_retention_days=int(retention)
+            if retention.isdigit() and int(retention) >= 1
+            else defaults.state_retention_days,
         )
 
 

@@ -1,7 +1,10 @@
-"""Inline keyboards and their callback data (short server-side ids, never the query itself).
+"""Inline keyboards and their callback data (short server-side tokens, never the query itself).
 
-A question is stored in the state database and buttons carry its row id, so callback data
-stays a few bytes long whatever the user asked (Telegram's limit is 64 bytes).
+A question is stored in the state database under a random token (11 characters) and its
+buttons carry that token, so callback data stays a few bytes long whatever the user asked
+(Telegram's limit is 64 bytes), and nobody can point a button at another chat's question by
+guessing: a token is random, and the state database answers it only in the chat it was
+issued to.
 """
 
 from __future__ import annotations
@@ -35,23 +38,23 @@ MAX_REGION_BUTTONS = 60
 
 
 class AnswerPage(CallbackData, prefix="p"):
-    """«Ещё» / «Назад»: question id and the first snippet to show."""
+    """«Ещё» / «Назад»: the question's token and the first snippet to show."""
 
-    q: int
+    q: str
     s: int
 
 
 class SourceOf(CallbackData, prefix="s"):
-    """«Источник»: question id and the snippet's position among the hits."""
+    """«Источник»: the question's token and the snippet's position among the hits."""
 
-    q: int
+    q: str
     n: int
 
 
 class Feedback(CallbackData, prefix="f"):
-    """👍 (``v=1``) or 👎 (``v=-1``) for a question."""
+    """👍 (``v=1``) or 👎 (``v=-1``) for a question, by its token."""
 
-    q: int
+    q: str
     v: int
 
 
@@ -73,9 +76,7 @@ class RegionPick(CallbackData, prefix="r"):
     k: str
 
 
-def answer_keyboard(
-    question_id: int, answer: Answer, start: int, count: int
-) -> InlineKeyboardMarkup:
+def answer_keyboard(token: str, answer: Answer, start: int, count: int) -> InlineKeyboardMarkup:
     """Source buttons for the snippets shown, paging, and feedback.
 
     Built as rows directly rather than with InlineKeyboardBuilder: this runs for every
@@ -85,23 +86,23 @@ def answer_keyboard(
     sources = [
         InlineKeyboardButton(
             text=texts.BUTTON_SOURCE if len(shown) == 1 else f"{texts.BUTTON_SOURCE} {n + 1}",
-            callback_data=SourceOf(q=question_id, n=n).pack(),
+            callback_data=SourceOf(q=token, n=n).pack(),
         )
         for n in shown
     ]
     paging = []
     if start > 0:
-        back = AnswerPage(q=question_id, s=max(0, start - count)).pack()
+        back = AnswerPage(q=token, s=max(0, start - count)).pack()
         paging.append(InlineKeyboardButton(text=texts.BUTTON_BACK, callback_data=back))
     if start + count < len(answer.hits):
-        more = AnswerPage(q=question_id, s=start + count).pack()
+        more = AnswerPage(q=token, s=start + count).pack()
         paging.append(InlineKeyboardButton(text=texts.BUTTON_MORE, callback_data=more))
     feedback = [
         InlineKeyboardButton(
-            text=texts.BUTTON_LIKE, callback_data=Feedback(q=question_id, v=1).pack()
+            text=texts.BUTTON_LIKE, callback_data=Feedback(q=token, v=1).pack()
         ),
         InlineKeyboardButton(
-            text=texts.BUTTON_DISLIKE, callback_data=Feedback(q=question_id, v=-1).pack()
+            text=texts.BUTTON_DISLIKE, callback_data=Feedback(q=token, v=-1).pack()
         ),
     ]
     rows = [row for row in (sources, paging, feedback) if row]

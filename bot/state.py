@@ -1,26 +1,35 @@
 """The bot's own small SQLite database: questions, whether they were answered, feedback.
 
 Kept apart from the knowledge index (which is rebuilt on every reload).  It stores no user or
-chat ids and no names: only the question text (needed for «Ещё», «Источник» and for /stats),
-the day it was asked, the answered flag and the 👍/👎 vote.  A question's row id is the short
-server-side id that buttons carry in their callback data.
+chat ids and no names: the question text (needed for «Ещё», «Источник» and for /stats), the
+day it was asked, the answered flag, the 👍/👎 vote, a random token the answer's buttons carry,
+and a keyed hash of the chat (HMAC-SHA256 with a key the database does not hold), so a button
+works only in the chat whose answer it is.  Questions older than the retention period are
+deleted (at start and on the first question of each day); the files are readable by the
+bot's user only.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
+import secrets
 import sqlite3
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from knowledge.normalize import words
 
-__all__ = ["MAX_QUESTION_CHARS", "Stats", "StateStore"]
+__all__ = ["DEFAULT_RETENTION_DAYS", "MAX_QUESTION_CHARS", "Stats", "StateStore", "chat_key"]
 
 MAX_QUESTION_CHARS = 500
-# Row ids are SQLite INTEGERs (signed 64 bit); ids from callback data may be anything.
-_MAX_ROW_ID = 2**63 - 1
+DEFAULT_RETENTION_DAYS = 30
+# Random bytes behind a button's token: 8 bytes are 11 URL-safe characters.
+TOKEN_BYTES = 8
+MAX_TOKEN_CHARS = 64
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS questions (
@@ -33,17 +42,30 @@ CREATE TABLE IF NOT EXISTS questions (
 );
 CREATE INDEX IF NOT EXISTS questions_declined ON questions (answered, norm);
 """
+# Added after the first release: a database from then gains them when opened.
+_NEW_COLUMNS = {"token": "TEXT", "chat": "TEXT"}
+_INDEXES = """
+CREATE UNIQUE INDEX IF NOT EXISTS questions_token ON questions (token);
+CREATE INDEX IF NOT EXISTS questions_asked_on ON questions (asked_on);
+"""
+
+
+def chat_key(secret: str) -> bytes:
+    """The key chats are hashed with, derived from a secret the bot has anyway (its token):
+    the same after a restart, so buttons keep working, and not stored next to the hashes."""
+    return hashlib.sha256(b"innoprom-bot state: chat key\0" + secret.encode()).digest()
 
 
 @dataclass(frozen=True, slots=True)
 class Stats:
-    """Figures for /stats."""
+    """Figures for /stats (over the questions still kept)."""
 
     questions: int
     answered: int
     likes: int
     dislikes: int
     top_declined: tuple[tuple[str, int], ...]
+    retention_days: int = DEFAULT_RETENTION_DAYS
 
     @property
     def answered_share(self) -> float:
@@ -52,56 +74,112 @@ class Stats:
 
 
 class StateStore:
-    """Questions and feedback in one SQLite file (``":memory:"`` for the console chat)."""
+    """Questions and feedback in one SQLite file (``":memory:"`` for the console chat).
 
-    def __init__(self, path: Path | str) -> None:
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    :param retention_days: questions asked more than this many days ago are deleted.
+    :param key: the key chat ids are hashed with (see :func:`chat_key`); without one a
+        random key is used, and buttons work until the process ends.
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        retention_days: int = DEFAULT_RETENTION_DAYS,
+        key: bytes | None = None,
+    ) -> None:
+        self.retention_days = max(1, retention_days)
+        self._key = key or secrets.token_bytes(32)
+        self._path = None if str(path) == ":memory:" else Path(path)
+        if self._path is not None:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            # created by us, for the bot's user only: it holds what people asked
+            os.close(os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600))
+            self._restrict()
         self._conn = sqlite3.connect(str(path), check_same_thread=False)
         self._lock = threading.Lock()
+        self._purged_on: date | None = None
         with self._lock:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.executescript(_SCHEMA)
+            columns = {row[1] for row in self._conn.execute("PRAGMA table_info(questions)")}
+            for name, kind in _NEW_COLUMNS.items():
+                if name not in columns:
+                    self._conn.execute(f"ALTER TABLE questions ADD COLUMN {name} {kind}")
+            self._conn.executescript(_INDEXES)
             self._conn.commit()
+        self.purge()
+        self._restrict()  # the -wal and -shm files exist now
 
     def close(self) -> None:
         """Close the database."""
         with self._lock:
             self._conn.close()
 
-    def record_question(self, question: str, answered: bool) -> int:
-        """Store a question and whether it was answered; return its id."""
+    def _restrict(self) -> None:
+        """Owner-only permissions on the database and its WAL files (an older file too)."""
+        if self._path is None:
+            return
+        for suffix in ("", "-wal", "-shm"):
+            path = self._path.with_name(self._path.name + suffix)
+            if path.exists():
+                path.chmod(0o600)
+
+    def _chat(self, chat_id: int) -> str:
+        return hmac.new(self._key, str(chat_id).encode(), hashlib.sha256).hexdigest()[:32]
+
+    def purge(self, today: date | None = None) -> int:
+        """Delete questions older than the retention period; return how many went."""
+        today = today or datetime.now(UTC).date()
+        cutoff = (today - timedelta(days=self.retention_days)).isoformat()
+        with self._lock:
+            cursor = self._conn.execute("DELETE FROM questions WHERE asked_on < ?", (cutoff,))
+            self._conn.commit()
+            self._purged_on = today
+        return max(cursor.rowcount, 0)
+
+    def record_question(self, question: str, answered: bool, chat_id: int) -> str:
+        """Store a question asked in ``chat_id`` and whether it was answered; return the
+        random token its buttons carry."""
         question = question.strip()[:MAX_QUESTION_CHARS]
         norm = " ".join(words(question))
-        today = datetime.now(UTC).date().isoformat()
+        today = datetime.now(UTC).date()
+        if today != self._purged_on:
+            self.purge(today)  # the first question of a day: cheap, once a day
+        token = secrets.token_urlsafe(TOKEN_BYTES)
         with self._lock:
-            cursor = self._conn.execute(
-                "INSERT INTO questions (asked_on, question, norm, answered) VALUES (?, ?, ?, ?)",
-                (today, question, norm, int(answered)),
+            self._conn.execute(
+                "INSERT INTO questions (asked_on, question, norm, answered, token, chat) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (today.isoformat(), question, norm, int(answered), token, self._chat(chat_id)),
             )
             self._conn.commit()
-            return int(cursor.lastrowid or 0)
+        return token
 
-    def question(self, question_id: int) -> str | None:
-        """The text of a stored question, or ``None`` if there is no such id."""
-        if not 0 < question_id <= _MAX_ROW_ID:
+    def question(self, token: str, chat_id: int) -> str | None:
+        """The text of the question behind a button, or ``None`` if there is no such token
+        or the question was asked in another chat."""
+        if not token or len(token) > MAX_TOKEN_CHARS:
             return None
         with self._lock:
             row = self._conn.execute(
-                "SELECT question FROM questions WHERE id = ?", (question_id,)
+                "SELECT question FROM questions WHERE token = ? AND chat = ?",
+                (token, self._chat(chat_id)),
             ).fetchone()
         return str(row[0]) if row else None
 
-    def set_feedback(self, question_id: int, value: int) -> bool:
-        """Record 👍 (``1``) or 👎 (``-1``) for a question; the last vote counts."""
+    def set_feedback(self, token: str, chat_id: int, value: int) -> bool:
+        """Record 👍 (``1``) or 👎 (``-1``) for a question asked in ``chat_id``; the last vote
+        counts.  Returns ``False`` (and changes nothing) for another chat's question."""
         if value not in (1, -1):
             raise ValueError(f"feedback must be 1 or -1, not {value!r}")
-        if not 0 < question_id <= _MAX_ROW_ID:
+        if not token or len(token) > MAX_TOKEN_CHARS:
             return False
         with self._lock:
             cursor = self._conn.execute(
-                "UPDATE questions SET feedback = ? WHERE id = ?", (value, question_id)
+                "UPDATE questions SET feedback = ? WHERE token = ? AND chat = ?",
+                (value, token, self._chat(chat_id)),
             )
             self._conn.commit()
         return cursor.rowcount > 0
@@ -126,4 +204,5 @@ class StateStore:
             likes=int(likes),
             dislikes=int(dislikes),
             top_declined=tuple((str(q), int(n)) for q, n in declined),
+            retention_days=self.retention_days,
         )

@@ -7,6 +7,8 @@ knowledge replies, so both reach Telegram through the same entity rendering.
 
 from __future__ import annotations
 
+import re
+
 from knowledge import IndexInfo, SkippedFile, Source
 from knowledge.models import russian_date
 from knowledge.reply import EXAMPLE_QUESTIONS, Reply, Span, fit
@@ -58,6 +60,10 @@ TELEGRAM_FAILURE = (
     "Не получилось отправить ответ: у Telegram сейчас перебои. Повторите вопрос через минуту."
 )
 STALE_BUTTON = "Эта кнопка устарела — задайте вопрос заново."
+INDEX_REPAIRING = (
+    "Простите, справочник сейчас повреждён — я уже восстанавливаю его. "
+    "Спросите ещё раз через минуту."
+)
 SOURCE_GONE = "Этого фрагмента в статьях больше нет — задайте вопрос заново."
 FEEDBACK_THANKS = {1: "Спасибо! Рад, что пригодилось.", -1: "Спасибо, учту — передам редакции."}
 REGION_PICK = "Выберите регион или напишите /region и название, например: /region Смоленская"
@@ -214,7 +220,7 @@ def stats_reply(stats: Stats) -> Reply:
     if not stats.questions:
         return (Span("Вопросов пока не было."),)
     spans: list[Span] = [
-        Span("Статистика\n", "bold"),
+        Span(f"Статистика за {_days(stats.retention_days)}\n", "bold"),
         Span(
             f"Вопросов: {stats.questions}, с ответом: {stats.answered} "
             f"({stats.answered_share:.0%})\n"
@@ -224,8 +230,29 @@ def stats_reply(stats: Stats) -> Reply:
     if stats.top_declined:
         spans.append(Span("\nЧаще всего без ответа — о чём стоит написать:\n", "bold"))
         for i, (question, count) in enumerate(stats.top_declined, start=1):
-            spans.append(Span(f"{i}. «{question[:200]}» — {count}\n"))
+            spans.append(Span(f"{i}. «{masked(question[:200])}» — {count}\n"))
     return fit(_strip(spans))
+
+
+# Five digits or more, however spaced or bracketed: a phone, card or document number (a year
+# or «14 тыс.» stays); and anything shaped like an e-mail address.
+_DIGIT_RUN = re.compile(r"\+?\d(?:[\s().-]{0,3}\d){4,}")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+MASK = "•••"
+
+
+def masked(text: str) -> str:
+    """A question as /stats shows it: digit runs and e-mail addresses masked."""
+    return _DIGIT_RUN.sub(MASK, _EMAIL.sub(f"{MASK}@{MASK}", text))
+
+
+def _days(n: int) -> str:
+    """``1 день``, ``3 дня``, ``30 дней`` (the dative-free «за N дней» form)."""
+    if n % 10 == 1 and n % 100 != 11:
+        return f"{n} день"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return f"{n} дня"
+    return f"{n} дней"
 
 
 def _strip(spans: list[Span]) -> Reply:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from contextlib import suppress
 
 from aiogram import Bot, F, Router
@@ -69,7 +70,11 @@ async def answer_question(
         initial_sleep=CHAT_ACTION_REPEAT,
     ):
         answer = await search(service, question)
-    question_id = store.record_question(question, answer.answered)
+    try:
+        token: str | None = store.record_question(question, answer.answered, message.chat.id)
+    except sqlite3.Error as exc:  # the bot's own database costs the buttons, not the answer
+        logger.error("question not recorded: %s: %s", type(exc).__name__, exc)
+        token = None
     if not answer.answered:
         await send(message, answer_reply(answer), reply_markup=examples_keyboard(limit=3))
         return
@@ -77,7 +82,7 @@ async def answer_question(
     await send(
         message,
         answer_reply(answer, 0, count),
-        reply_markup=answer_keyboard(question_id, answer, 0, count),
+        reply_markup=answer_keyboard(token, answer, 0, count) if token else None,
     )
 
 
@@ -127,7 +132,7 @@ async def more_handler(
     store: StateStore,
 ) -> None:
     """Receives «Ещё»/«Назад»: shows another page of snippets in the same message."""
-    question = store.question(callback_data.q)
+    question = _question_of(callback, callback_data.q, store)
     if question is None or not isinstance(callback.message, Message):
         callback_answer.text = texts.STALE_BUTTON
         return
@@ -151,7 +156,7 @@ async def source_handler(
     store: StateStore,
 ) -> None:
     """Receives «Источник»: sends the paragraph around the snippet, with its article."""
-    question = store.question(callback_data.q)
+    question = _question_of(callback, callback_data.q, store)
     if question is None or not isinstance(callback.message, Message):
         callback_answer.text = texts.STALE_BUTTON
         return
@@ -176,12 +181,21 @@ async def feedback_handler(
     store: StateStore,
 ) -> None:
     """Receives 👍/👎: stores the vote (the last one counts) and thanks."""
-    if callback_data.v not in texts.FEEDBACK_THANKS or not store.set_feedback(
-        callback_data.q, callback_data.v
+    if (
+        callback_data.v not in texts.FEEDBACK_THANKS
+        or callback.message is None
+        or not store.set_feedback(callback_data.q, callback.message.chat.id, callback_data.v)
     ):
-        callback_answer.text = texts.STALE_BUTTON
+        callback_answer.text = texts.STALE_BUTTON  # also a token of another chat
         return
     callback_answer.text = texts.FEEDBACK_THANKS[callback_data.v]
+
+
+def _question_of(callback: CallbackQuery, token: str, store: StateStore) -> str | None:
+    """The question behind a button's token, only in the chat it was asked in."""
+    if callback.message is None:
+        return None
+    return store.question(token, callback.message.chat.id)
 
 
 async def unknown_button_handler(callback: CallbackQuery, callback_answer: CallbackAnswer) -> None:

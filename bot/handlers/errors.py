@@ -7,6 +7,7 @@ blocked the bot is logged, not answered.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from contextlib import suppress
 
 from aiogram import Router
@@ -20,6 +21,8 @@ from aiogram.exceptions import (
 )
 from aiogram.filters import ExceptionMessageFilter, ExceptionTypeFilter
 from aiogram.types import CallbackQuery, ErrorEvent, Message
+
+from knowledge.service import KnowledgeService
 
 from .. import texts
 from ..render import send
@@ -55,6 +58,31 @@ async def telegram_failure_handler(event: ErrorEvent) -> None:
             await send(target, texts.TELEGRAM_FAILURE)
 
 
+def _damage_like(event: ErrorEvent) -> bool:
+    """A database error that a damaged file causes («no such table», «malformed», «vtable
+    constructor failed», I/O errors), not one of our own misuse (a closed connection)."""
+    return isinstance(event.exception, sqlite3.DatabaseError) and not isinstance(
+        event.exception, (sqlite3.ProgrammingError, sqlite3.IntegrityError)
+    )
+
+
+async def database_error_handler(event: ErrorEvent, service: KnowledgeService) -> None:
+    """Receives a database error while answering (the index file truncated or overwritten
+    under the running bot): start one background check-and-rebuild, apologise briefly."""
+    logger.error(
+        "update %s: database error: %s: %s",
+        event.update.update_id,
+        type(event.exception).__name__,
+        event.exception,
+    )
+    service.repair()
+    source = event.update.event
+    target = source.message if isinstance(source, CallbackQuery) else source
+    if isinstance(target, Message):
+        with suppress(TelegramAPIError):
+            await send(target, texts.INDEX_REPAIRING)
+
+
 async def fallback_handler(event: ErrorEvent) -> None:
     """Receives any other exception: log it and say sorry in the chat it came from."""
     logger.exception(
@@ -80,5 +108,6 @@ def setup() -> Router:
         telegram_failure_handler,
         ExceptionTypeFilter(TelegramServerError, TelegramNetworkError, TelegramRetryAfter),
     )
+    router.errors.register(database_error_handler, _damage_like)
     router.errors.register(fallback_handler, ExceptionTypeFilter(Exception))
     return router

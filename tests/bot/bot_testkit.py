@@ -107,6 +107,17 @@ def only(calls: list[LocalCall], method: str) -> LocalCall:
     return found[0]
 
 
+def token_of(call: LocalCall) -> str:
+    """The question token an answer's buttons carry (``s:<token>:0`` → ``<token>``)."""
+    found = [
+        str(b["callback_data"]).split(":")[1]
+        for b in call.buttons()
+        if str(b.get("callback_data", ""))[:2] in ("s:", "p:", "f:")
+    ]
+    assert found, f"no answer buttons under {call.text[:80]!r}"
+    return found[0]
+
+
 def labels(call: LocalCall) -> list[str]:
     """Button texts of a sent or edited message."""
     return [b["text"] for b in call.buttons()]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot_testkit import ADMIN_ID, Harness, labels, only, visible
+from bot_testkit import ADMIN_ID, GROUP_ID, Harness, labels, only, token_of, visible
 
 from bot import texts
 from bot.local import LOCAL_BOT_USERNAME
@@ -34,7 +34,7 @@ async def test_mention_is_answered_as_a_reply(harness: Harness) -> None:
     assert sent.params["reply_parameters"]["message_id"] == chat.last_sent
     assert "14" in sent.text
     assert "3. " not in sent.text
-    assert harness.store.question(1) == "Сколько было посетителей?"
+    assert harness.store.question(token_of(sent), GROUP_ID) == "Сколько было посетителей?"
     assert "Источник 2" in labels(sent) and "Источник 3" not in labels(sent)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot_testkit import Harness, labels, only, visible
+from bot_testkit import USER_ID, Harness, labels, only, token_of, visible
 
 from bot import texts
 from knowledge.reply import EXAMPLE_QUESTIONS
@@ -81,7 +81,7 @@ async def test_buttons_of_unknown_questions_are_stale(harness: Harness) -> None:
         calls = await chat.press_data(message_id, data)
         assert [c.error for c in calls] == [None], data
         assert calls[-1].method == "answerCallbackQuery"
-    calls = await chat.press_data(message_id, "s:1:99")
+    calls = await chat.press_data(message_id, f"s:{token_of(sent)}:99")
     assert only(calls, "answerCallbackQuery").params["text"] == texts.SOURCE_GONE
 
 
@@ -103,7 +103,7 @@ async def test_example_button_answers_the_example(harness: Harness) -> None:
     calls = await chat.press(help_message.result["message_id"], EXAMPLE_QUESTIONS[1])
     answer = only(calls, "sendMessage")
     assert "БЕЛАЗ" in answer.text
-    assert harness.store.question(1) == EXAMPLE_QUESTIONS[1]
+    assert harness.store.question(token_of(answer), USER_ID) == EXAMPLE_QUESTIONS[1]
 
 
 async def test_non_text_in_private_gets_a_hint(harness: Harness) -> None:
