@@ -21,12 +21,15 @@ from pathlib import Path
 
 import pytest
 from bot_testkit import SEEDS, UNSEEN, only
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rel_checks import Rig, check_call, sent_texts
 
+from bot.cli import cli
 from bot.local import LocalCall
 from knowledge import BuildError, KnowledgeIndex, build_index, load_index
+from knowledge.extract import extract_figures
 from knowledge.seeds import MAX_SEED_BYTES
 from knowledge.service import KnowledgeService, ReloadFailed
 
@@ -80,9 +83,9 @@ def make_unreadable(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
     ``chmod 000`` does that for an ordinary user.  Tests often run as root (CI containers),
     and root reads a mode-000 file anyway (CAP_DAC_OVERRIDE), so when the file can still be
-    opened after the chmod, ``Path.read_bytes`` is patched to raise the ``PermissionError``
-    the kernel would give anyone else — for this one file only.  Either way the seeds code
-    sees exactly what it sees in production.
+    opened after the chmod, ``os.open`` is patched to raise the ``PermissionError`` the
+    kernel would give anyone else — for this one file only.  Either way the seeds code sees
+    exactly what it sees in production.
     """
     path.write_bytes((UNSEEN / "u02_tass_results.txt").read_bytes().replace(b"2025", b"2024"))
     path.chmod(0)
@@ -90,14 +93,17 @@ def make_unreadable(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         path.open("rb").close()
     except PermissionError:
         return  # a real unreadable file
-    original = Path.read_bytes
+    original = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self.resolve() == path.resolve():
-            raise PermissionError(13, "Permission denied", str(self))
-        return original(self)
+    def guarded_open(
+        file: str | os.PathLike[str], flags: int, mode: int = 0o777, *, dir_fd: int | None = None
+    ) -> int:
+        target = Path(os.readlink(f"/proc/self/fd/{dir_fd}")) / file if dir_fd else Path(file)
+        if target.resolve() == path.resolve():
+            raise PermissionError(13, "Permission denied", str(file))
+        return original(file, flags, mode, dir_fd=dir_fd)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", guarded_open)
 
 
 def index_dir_files(index_path: Path) -> set[str]:
@@ -347,3 +353,129 @@ def test_service_open_fails_cleanly_without_any_index(tmp_path: Path) -> None:
     assert [s.name for s in failure.value.skipped] == ["empty.txt"]
     data = tmp_path / "data"
     assert not data.exists() or list(data.iterdir()) == []
+
+
+# ------------------------------------------ long numbers, any build failure (audit, 2)
+
+HUGE_NUMBERS = (
+    "Общий объём контрактов составил " + "9" * 400 + " млрд рублей. "
+    "Номера стендов: " + " ".join(["123"] * 120) + "."
+)
+
+
+async def test_an_article_with_huge_numbers_is_uploaded_and_answers(rig: Rig) -> None:
+    """«9…9 млрд» and 120 three-digit groups in an upload: saved, indexed, the next /reload
+    goes through and questions are answered (the audit: a lasting outage)."""
+    h = rig.harness
+    article = (UNSEEN / "u01_belta_grodno.txt").read_text(encoding="utf-8") + "\n" + HUGE_NUMBERS
+    upload = sent_texts(await h.admin().upload("цифры.txt", article.encode()))[-1]
+    assert upload.startswith("Статья сохранена"), upload
+    assert "Статей: 5 → 6" in upload
+    (report,) = sent_texts(await h.admin().send("/reload"))
+    assert report.startswith("Индекс перестроен"), report
+    assert "14" in only(await h.private().send(QUESTION), "sendMessage").text
+    assert rig.failures() == []
+
+
+def _figures_fail_on_marker(sentences: list[str]) -> list[object]:
+    if any("СБОЙ-РАЗБОРА" in s for s in sentences):
+        raise RuntimeError("сбой разбора (симуляция)")
+    return list(extract_figures(sentences))
+
+
+async def test_an_article_that_fails_analysis_is_skipped_and_named(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever breaks while one article is analysed costs that article: /reload goes
+    through and names it with the error; the same article as an upload is refused and not
+    saved."""
+    h = rig.harness
+    monkeypatch.setattr("knowledge.index.extract_figures", _figures_fail_on_marker)
+    broken = (UNSEEN / "u02_tass_results.txt").read_text(encoding="utf-8") + "\nСБОЙ-РАЗБОРА."
+    (h.settings.seeds_dir / "broken.txt").write_text(broken, encoding="utf-8")
+    (h.settings.seeds_dir / "grodno.txt").write_bytes(
+        (UNSEEN / "u01_belta_grodno.txt").read_bytes()
+    )
+    (report,) = sent_texts(await h.admin().send("/reload"))
+    assert report.startswith("Индекс перестроен"), report
+    assert "Статей: 5 → 6" in report
+    assert "• broken.txt — не удалось разобрать статью: RuntimeError: сбой разбора" in report
+    (h.settings.seeds_dir / "broken.txt").unlink()
+    seeds = sorted(p.name for p in h.settings.seeds_dir.iterdir())
+    upload = sent_texts(await h.admin().upload("статья.txt", broken.encode()))[-1]
+    assert upload.startswith("Файл не принят: не удалось разобрать статью: RuntimeError"), upload
+    assert sorted(p.name for p in h.settings.seeds_dir.iterdir()) == seeds
+    assert rig.failures() == []
+
+
+def _link_people_fails(*args: object) -> None:
+    raise ValueError("cannot convert float infinity to integer (симуляция)")
+
+
+async def test_any_build_error_is_a_failed_reload_and_the_upload_is_removed(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error outside any one article (not a BuildError): /reload fails with the reason,
+    the old index keeps answering, an upload that triggered such a build is removed."""
+    h = rig.harness
+    before = digest(h.settings.index_path)
+    seeds = sorted(p.name for p in h.settings.seeds_dir.iterdir())
+    monkeypatch.setattr("knowledge.index._link_people", _link_people_fails)
+    (report,) = sent_texts(await h.admin().send("/reload"))
+    assert report.startswith("Индекс не перестроен: сборка не удалась: ValueError: cannot"), report
+    assert "Продолжаю отвечать по прежнему индексу (5 статей)" in report
+    upload = sent_texts(await h.admin().upload("статья.txt", ARTICLE_BYTES))[-1]
+    assert upload.startswith("Индекс не перестроен: сборка не удалась: ValueError"), upload
+    assert sorted(p.name for p in h.settings.seeds_dir.iterdir()) == seeds
+    assert digest(h.settings.index_path) == before
+    assert index_dir_files(h.settings.index_path) == {"index.db"}
+    assert "14" in only(await h.private().send(QUESTION), "sendMessage").text
+    assert rig.failures() == []
+
+
+def test_start_up_serves_the_old_index_whatever_the_build_error(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seeds changed (the index is stale) and the build raises something unexpected: the
+    service, the console and ``innoprom-bot ask`` start on the sound old index."""
+    settings = rig.harness.settings
+    (settings.seeds_dir / "grodno.txt").write_bytes((UNSEEN / "u01_belta_grodno.txt").read_bytes())
+    before = digest(settings.index_path)
+    monkeypatch.setattr("knowledge.index._link_people", _link_people_fails)
+    service, report = KnowledgeService.open(settings.seeds_dir, settings.index_path)
+    assert report is None and service.index.info.articles == 5
+    service.close()
+    monkeypatch.setenv("SEEDS_DIR", str(settings.seeds_dir))
+    monkeypatch.setenv("INDEX_PATH", str(settings.index_path))
+    result = CliRunner().invoke(cli, ["ask", QUESTION])
+    assert result.exit_code == 0, result.output
+    assert "14" in result.output
+    assert digest(settings.index_path) == before
+
+
+# --------------------------------------------------------- garbled uploads (audit, 5)
+
+ARTICLE_BYTES = (UNSEEN / "u02_tass_results.txt").read_bytes()
+
+
+async def test_garbled_utf8_upload_is_refused_and_utf16_without_bom_accepted(rig: Rig) -> None:
+    """UTF-8 with one stray 0xFF is refused with a true reason (never saved as «Р¤Р°…»);
+    UTF-16 saved without a BOM is read as what it is."""
+    h = rig.harness
+    seeds = sorted(p.name for p in h.settings.seeds_dir.iterdir())
+    cut = ARTICLE_BYTES.index(b"\n") + 1
+    garbled = ARTICLE_BYTES[:cut] + b"\xff" + ARTICLE_BYTES[cut:]
+    (reply,) = sent_texts(await h.admin().upload("статья.txt", garbled))
+    assert reply == (
+        "Файл не принят: текст в UTF-8 с испорченными байтами (первый — 0xFF в строке 2); "
+        "пересохраните файл в UTF-8. Ничего не сохранено, индекс прежний."
+    )
+    assert sorted(p.name for p in h.settings.seeds_dir.iterdir()) == seeds
+    text = ARTICLE_BYTES.decode("utf-8")
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text += f"\nЭтот вариант статьи сохранён в {encoding.upper()} без BOM."  # not a copy
+        reply = sent_texts(await h.admin().upload("статья.txt", text.encode(encoding)))[-1]
+        assert reply.startswith('Статья сохранена: «Итоги "Иннопрома'), (encoding, reply)
+    sources = only(await h.private().send("/sources"), "sendMessage").text
+    assert "Р¤" not in sources and "Р°" not in sources
+    assert rig.failures() == []

@@ -33,7 +33,7 @@ import pytest
 from bot_testkit import ADMIN_ID, Harness
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rel_checks import NOT_MODIFIED, Rig, check_call, visible
+from rel_checks import NOT_MODIFIED, Rig, check_call, sent_texts, visible
 
 from bot import texts
 from bot.config import Settings
@@ -742,4 +742,29 @@ def test_catalogue_of_named_inputs(rig: Rig) -> None:
         return fed + 2
 
     assert asyncio.run(run()) > 50
+    assert rig.failures() == []
+
+
+LONG_NUMBERS = [
+    "1" * 310,  # OverflowError in the question analysis before the audit
+    "7" * 4096,  # the longest message Telegram sends; ValueError from 4,301 digits
+    "Сколько было посетителей, " + "9" * 300 + " млрд?",
+    " ".join(["123"] * 1000)[:4096],
+    "1," + "0" * 4000,
+    "/region " + "5" * 4000,
+]
+
+
+async def test_long_numbers_in_messages_and_inline_queries(rig: Rig) -> None:
+    """Digit strings of any length Telegram lets through: answered or declined like any
+    question, in private, in a group and inline — never the error router (audit, 2)."""
+    h = rig.harness
+    user, group = h.private(80_000_003), h.group(80_000_004, -80_000_004)
+    for text in LONG_NUMBERS:
+        calls = await user.send(text)
+        assert sent_texts(calls) and sent_texts(calls) != [texts.ERROR_FALLBACK], text[:40]
+        for call in calls + await group.send(f"@{LOCAL_BOT_USERNAME} {text}"[:4096]):
+            check_call(call)
+        for call in await user.inline(text[:256]):
+            check_call(call)
     assert rig.failures() == []

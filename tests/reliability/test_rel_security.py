@@ -12,6 +12,10 @@
   an upload's download and at start-up, with logging set up exactly as in production.
 * The state database keeps only the questions (no ids, names, chatter, commands, inline
   queries, file names) and ``/stats`` shows no user ids.
+* From the independent audit (issue 9): links and special files in ``SEEDS_DIR`` are never
+  read (the bot's own ``.env`` behind a link leaked the token); buttons carry random tokens
+  that work only in their own chat (sequential ids let anyone read and re-rate others'
+  questions); ``/stats`` masks phone numbers and e-mails; the state files are private.
 """
 
 from __future__ import annotations
@@ -21,9 +25,11 @@ import hashlib
 import io
 import json
 import logging
+import os
 import random
 import re
 import sqlite3
+import stat
 import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
@@ -33,16 +39,17 @@ from typing import Any
 import aiohttp
 import pytest
 from aiogram.exceptions import TelegramNetworkError
-from bot_testkit import ADMIN_ID, UNSEEN, only
+from bot_testkit import ADMIN_ID, UNSEEN, USER_ID, only, token_of
 from multidict import CIMultiDict, CIMultiDictProxy
 from rel_checks import Rig, check_call, sent_texts, visible
 from yarl import URL
 
 from bot import texts
 from bot.app import run_bot, setup_logging
-from bot.config import Secret, Settings
+from bot.config import PROJECT_ROOT, Secret, Settings
 from bot.local import LOCAL_BOT_USERNAME, LocalCall, LocalChat
 from bot.state import MAX_QUESTION_CHARS
+from knowledge import load_index
 
 TOKEN = "1234567890:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw_"
 # A token that does not look like one: redaction must not depend on the shape.
@@ -120,7 +127,7 @@ async def test_admin_entry_points_refuse_everyone_else(
     private = "private" in who
     index, index_file = h.service.index, h.settings.index_path.read_bytes()
     seeds = tree(h.settings.seeds_dir)
-    h.store.record_question("Сколько было посетителей?", True)
+    h.store.record_question("Сколько было посетителей?", True, USER_ID)
     for command in ("reload", "stats"):
         for text in (f"/{command}", f"/{command}@{LOCAL_BOT_USERNAME}", f"/{command} now"):
             caplog.clear()
@@ -489,7 +496,9 @@ async def test_state_database_keeps_only_questions_and_stats_show_no_ids(secure:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         assert tables <= {"questions", "sqlite_sequence"}
         columns = [r[1] for r in conn.execute("PRAGMA table_info(questions)")]
-        assert columns == ["id", "asked_on", "question", "norm", "answered", "feedback"]
+        assert columns == [
+            "id", "asked_on", "question", "norm", "answered", "feedback", "token", "chat"
+        ]  # the chat as a keyed hash, never its id (checked below)
         stored = [r[0] for r in conn.execute("SELECT question FROM questions ORDER BY id")]
         rows = conn.execute("SELECT * FROM questions").fetchall()
     finally:
@@ -505,3 +514,118 @@ async def test_state_database_keeps_only_questions_and_stats_show_no_ids(secure:
                    "marker_username", "Аркадий"):  # fmt: skip
         assert secret.encode() not in raw, secret
     h.store = type(h.store)(path)  # reopened, so the fixture can close it
+
+
+# ------------------------------------------------------- files outside SEEDS_DIR (audit, 1)
+
+ENV_WITH_TOKEN = (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8").replace(
+    "BOT_TOKEN=\n", f"BOT_TOKEN={TOKEN}\n"
+)
+PASSWD = "root:x:0:0:root:/root:/bin/bash\n" + "".join(
+    f"user{i}:x:{1000 + i}:{1000 + i}:Пользователь номер {i}:/home/user{i}:/bin/bash\n"
+    for i in range(12)
+)  # a stand-in for the system's account database, as the audit linked it
+
+
+def plant_links(seeds: Path) -> set[str]:
+    """The audit's links: to an account database and to the bot's own .env (next to the
+    seeds, as in a checkout), plus a FIFO; returns their names."""
+    (seeds.parent / ".env").write_text(ENV_WITH_TOKEN, encoding="utf-8")
+    (seeds.parent / "passwd").write_text(PASSWD, encoding="utf-8")
+    (seeds / "evil.txt").symlink_to(seeds.parent / "passwd")
+    (seeds / "news.txt").symlink_to(Path("..") / ".env")
+    os.mkfifo(seeds / "pipe.txt")
+    return {"evil.txt", "news.txt", "pipe.txt"}
+
+
+def assert_nothing_leaks(texts_seen: list[str]) -> None:
+    for text in texts_seen:
+        assert TOKEN.split(":")[1] not in text and "BOT_TOKEN" not in text, text
+        assert "root:x:0:0" not in text and "/bin/bash" not in text, text
+
+
+async def test_links_in_seeds_never_reach_anyone(secure: Rig, tmp_path: Path) -> None:
+    """Links planted in SEEDS_DIR are skipped with a reason at start-up, on /reload and on
+    the reload an upload makes; «root» and the bot's public id find nothing of them, and
+    /sources does not list them."""
+    h = secure.harness
+    seeds = h.settings.seeds_dir
+    planted = plant_links(seeds)
+    index, report = load_index(seeds, tmp_path / "start" / "index.db")  # start-up
+    with index:
+        assert report is not None and {s.name for s in report.skipped} == planted
+        assert {a.source.article_id for a in index.sources()}.isdisjoint(planted)
+    reload = sent_texts(await h.admin().send("/reload"))[-1]
+    assert "• evil.txt — символическая ссылка" in reload
+    assert "• news.txt — символическая ссылка" in reload
+    assert "• pipe.txt — не файл" in reload
+    upload = sent_texts(await h.admin().upload("статья.txt", ARTICLE))[-1]
+    assert upload.startswith("Статья сохранена") and "• news.txt — символическая ссылка" in upload
+    seen: list[str] = []
+    for question in ("root", "123456", "BOT_TOKEN", "root:x:0:0:root", "bin bash"):
+        seen += sent_texts(await h.private().send(question))
+    seen += sent_texts(await h.private().send("/sources"))
+    for call in await h.private().inline("root"):
+        seen.append(json.dumps(call.params, ensure_ascii=False))
+    assert_nothing_leaks(seen)
+    assert not any(name in text for text in seen[-2:] for name in planted)
+    assert secure.failures() == []
+
+
+# ---------------------------------------------------- buttons reach only their chat (audit, 4)
+
+
+async def test_forged_buttons_reach_nothing_of_another_chat(secure: Rig) -> None:
+    """A user presses forged buttons — the old sequential ids, and the very token of another
+    user's answer — in their own chat: a stale-button notice, never the other question's
+    words, and the other user's 👍 stays; the owner's own buttons still work."""
+    h = secure.harness
+    owner, other = h.private(5001), h.private(5002)
+    answer = only(await owner.send("Сколько было посетителей?"), "sendMessage")
+    token = token_of(answer)
+    assert len(token) == 11 and not token.isdigit()
+    only(await owner.press(answer.result["message_id"], texts.BUTTON_LIKE), "answerCallbackQuery")
+    mine = only(await other.send("Где проходила выставка?"), "sendMessage")
+    forged = [
+        *(f"{kind}:{n}:{arg}" for n in range(1, 4) for kind, arg in (("p", 0), ("s", 0))),
+        *(f"f:{n}:-1" for n in range(1, 4)),
+        f"p:{token}:0", f"s:{token}:0", f"f:{token}:-1", f"p:{token}:3",
+    ]  # fmt: skip
+    for data in forged:
+        calls = await other.press_data(mine.result["message_id"], data)
+        for call in calls:
+            check_call(call)
+        toast = only(calls, "answerCallbackQuery").params.get("text")
+        assert toast == texts.STALE_BUTTON, (data, toast)
+        assert not [c for c in calls if c.method in ("sendMessage", "editMessageText")], data
+    stats = h.store.stats()
+    assert (stats.likes, stats.dislikes) == (1, 0)
+    calls = await owner.press(answer.result["message_id"], f"{texts.BUTTON_SOURCE} 1")
+    assert only(calls, "sendMessage").text.startswith("«")
+    assert secure.failures() == []
+
+
+# ------------------------------------------------------------------- privacy (audit, 6)
+
+
+async def test_stats_mask_numbers_and_addresses_and_files_are_private(secure: Rig) -> None:
+    """/stats shows declined questions with phone-like digit runs and e-mails masked (a year
+    stays); the state database and its WAL files are the bot user's only."""
+    h = secure.harness
+    user = h.private(5003)
+    for question in (
+        "Перезвоните мне +375 (29) 123-45-67 про погоду на Марсе",
+        "Пишите на ivan.petrov@mail.ru о погоде на Марсе",
+        "Какая погода на Марсе в 2025?",
+        "Паспорт MP1234567 погода",
+    ):
+        await user.send(question)
+    (report,) = sent_texts(await h.admin().send("/stats"))
+    for secret in ("123-45-67", "375", "ivan.petrov", "mail.ru", "1234567"):
+        assert secret not in report, secret
+    assert "Перезвоните мне ••• про погоду" in report
+    assert "Пишите на •••@••• о погоде" in report
+    assert "в 2025?" in report
+    assert report.startswith("Статистика за 30 дней")
+    for path in h.settings.state_path.parent.glob("state.db*"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
