@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import PROJECT_ROOT, Settings
 from bot.state import MAX_QUESTION_CHARS, StateStore, chat_key
 
 CHAT = 1001
@@ -138,3 +139,16 @@ def test_a_database_from_the_first_release_gains_the_new_columns(tmp_path: Path)
     assert store.question(token, CHAT) == "Сколько было посетителей?"
     assert store.stats().questions == 2
     store.close()
+
+
+@pytest.mark.parametrize(("raw", "days"), [("7", 7), ("365", 365), ("0", 30), ("x", 30), ("", 30)])
+def test_retention_comes_from_the_environment(
+    raw: str, days: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """STATE_RETENTION_DAYS: whole days, at least one; anything else is the default 30.
+    .env.example documents it with a comment above."""
+    monkeypatch.setenv("STATE_RETENTION_DAYS", raw)
+    assert Settings.from_env(tmp_path / "no.env").state_retention_days == days
+    lines = (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
+    at = lines.index("STATE_RETENTION_DAYS=30")
+    assert lines[at - 1].startswith("# ")
