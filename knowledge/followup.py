@@ -1,0 +1,826 @@
+"""Follow-up questions understood in the context of the previous turn of a conversation.
+
+People chat in turns: after «Когда проходила выставка?» they ask «а где?», «а кто его
+подписал?», «а в Витебской?» or «подробнее».  :func:`resolve` turns such a message into a
+question the search can answer on its own, using only the previous turn (its question as
+understood, the names it mentioned and the ids of the snippets shown).  A message that stands
+on its own is left exactly as it is: context never hijacks a complete question.
+
+The decision is linguistic and general, made on the words of the message (pymorphy3 lemmas and
+parts of speech, the gazetteer, the names of the people the articles mention):
+
+* a **complete** question has a topic of its own — a content noun, or a name with a verb
+  («что сказал Субботин?») or with «кто/где» («кто такой Субботин?») — and no pronoun pointing
+  back;
+* an **ellipsis** has only a question word, a verb or a frame («а когда?», «а кто подписал?»,
+  «в каком городе?»): the previous topic is added;
+* a **pronoun** («его», «там», «этот центр») stands for a name of the previous turn (agreeing
+  in gender where it can) or for its whole topic;
+* a **swap** names something of the kind the previous question named («а в Витебской?», «а у
+  БЕЛАЗа?»): the previous question is asked again about the new name;
+* **more** («подробнее», «ещё») asks to continue the previous answer.
+
+The word lists live in ``knowledge/data/followup.json``; this module holds no Russian words.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from .lexicon import dotted_names, gazetteer, lexicon
+from .normalize import is_known_word, lemma, normalize_word, parse, stem, words
+
+__all__ = [
+    "ELLIPSIS",
+    "KINDS",
+    "MORE",
+    "PRONOUN",
+    "STANDALONE",
+    "SWAP",
+    "Mention",
+    "Resolution",
+    "Turn",
+    "find_mentions",
+    "resolve",
+]
+
+STANDALONE = "standalone"
+ELLIPSIS = "ellipsis"
+PRONOUN = "pronoun"
+SWAP = "swap"
+MORE = "more"
+KINDS = (STANDALONE, ELLIPSIS, PRONOUN, SWAP, MORE)
+# what «ещё»/«подробнее» asks for: the next snippets, or the text around the best one
+NEXT = "next"
+DETAIL = "detail"
+
+PLACE = "place"
+PERSON = "person"
+NAME = "name"
+# a person and an organisation answer the same questions («что подписал X?»)
+_GROUP = {PLACE: PLACE, PERSON: "actor", NAME: "actor"}
+
+MAX_TEXT = 400
+MAX_MENTIONS = 8
+MAX_IDS = 30
+_TOKEN = re.compile(r"[A-Za-zА-Яа-яЁё]+|[0-9]+")
+_PROPER = ("Name", "Surn", "Patr", "Orgn", "Trad")
+_VERBS = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND"})
+_FUNCTION = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO"})
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A name in a question: a place of the gazetteer, a person or an organisation."""
+
+    kind: str
+    key: str
+    text: str
+
+    @property
+    def group(self) -> str:
+        """Places swap with places; people and organisations with each other."""
+        return _GROUP.get(self.kind, self.kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """What a conversation keeps of its last turn: the question as understood, the names it
+    mentioned and the ids of the snippets shown."""
+
+    question: str
+    mentions: tuple[Mention, ...] = ()
+    answer_ids: tuple[int, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-friendly form (for aiogram's FSM storage)."""
+        return {
+            "question": self.question,
+            "mentions": [[m.kind, m.key, m.text] for m in self.mentions],
+            "answer_ids": list(self.answer_ids),
+        }
+
+    @classmethod
+    def from_dict(cls, data: object) -> Turn | None:
+        """The turn stored by :meth:`as_dict`; ``None`` for anything else (a record written by
+        another version, or garbage), so a bad record costs the context, never the answer."""
+        if not isinstance(data, Mapping):
+            return None
+        question = data.get("question")
+        mentions = data.get("mentions", [])
+        ids = data.get("answer_ids", [])
+        if not isinstance(question, str) or not question.strip():
+            return None
+        if not isinstance(mentions, list) or not isinstance(ids, list):
+            return None
+        parsed: list[Mention] = []
+        for item in mentions[:MAX_MENTIONS]:
+            if (
+                not isinstance(item, list)
+                or len(item) != 3
+                or not all(isinstance(x, str) for x in item)
+                or item[0] not in _GROUP
+            ):
+                return None
+            parsed.append(Mention(item[0], item[1], item[2][:MAX_TEXT]))
+        if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+            return None
+        return cls(question[:MAX_TEXT], tuple(parsed), tuple(ids[:MAX_IDS]))
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """How a message was understood.
+
+    ``question`` is what to search (the message itself when it stands on its own);
+    ``understood`` renders it for the «Понял так: …» line ("" when no context was used);
+    ``mentions`` are the names the understood question is about (kept for the next turn);
+    ``more`` is ``"next"`` or ``"detail"`` for a request to continue the previous answer.
+    """
+
+    question: str
+    kind: str
+    understood: str = ""
+    mentions: tuple[Mention, ...] = ()
+    more: str = ""
+
+    @property
+    def used_context(self) -> bool:
+        """Whether the previous turn shaped the question."""
+        return self.kind != STANDALONE
+
+
+# ---------------------------------------------------------------- language data
+
+
+@dataclass(frozen=True)
+class _Data:
+    openers: tuple[tuple[str, ...], ...]
+    question_phrases: tuple[tuple[str, ...], ...]
+    question_words: frozenset[str]
+    head_seeking: frozenset[str]
+    entity_questions: frozenset[str]
+    anaphora: dict[str, str]
+    anaphora_phrases: tuple[tuple[tuple[str, ...], str], ...]
+    demonstratives: frozenset[str]
+    deictic_nouns: frozenset[str]
+    more: dict[str, str]
+    more_phrases: tuple[tuple[tuple[str, ...], str], ...]
+    telling: frozenset[str]
+    auxiliary: frozenset[str]
+    frame: frozenset[str]
+    render: dict[str, str]
+    exhibition: frozenset[str]
+
+
+def _phrases(items: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    found = {tuple(words(item)) for item in items}
+    return tuple(sorted((p for p in found if p), key=len, reverse=True))
+
+
+def _forms(items: Sequence[str]) -> frozenset[str]:
+    """Normalised forms and lemmas of single words."""
+    out: set[str] = set()
+    for item in items:
+        for word in words(item):
+            out.add(word)
+            out.add(lemma(word))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def _data() -> _Data:
+    raw = json.loads(
+        resources.files("knowledge").joinpath("data", "followup.json").read_text("utf-8")
+    )
+    anaphora: dict[str, str] = {}
+    anaphora_phrases: list[tuple[tuple[str, ...], str]] = []
+    for kind, items in raw["anaphora"].items():
+        for item in items:
+            phrase = tuple(words(item))
+            if len(phrase) == 1:
+                anaphora[phrase[0]] = kind  # forms only: «ее», «нем» lemmatise oddly
+            elif phrase:
+                anaphora_phrases.append((phrase, kind))
+    more: dict[str, str] = {}
+    more_phrases: list[tuple[tuple[str, ...], str]] = []
+    for kind, items in raw["more"].items():
+        for item in items:
+            phrase = tuple(words(item))
+            if len(phrase) == 1:
+                more[phrase[0]] = kind
+            elif phrase:
+                more_phrases.append((phrase, kind))
+    lex = lexicon()
+    cue_words = {w for phrase in lex.cues for w in phrase}
+    return _Data(
+        openers=_phrases(raw["openers"]),
+        question_phrases=_phrases(raw["question_phrases"]),
+        question_words=_forms(raw["question_words"]),
+        head_seeking=_forms(raw["head_seeking"]),
+        entity_questions=_forms(raw["entity_questions"]),
+        anaphora=anaphora,
+        anaphora_phrases=tuple(sorted(anaphora_phrases, key=lambda p: -len(p[0]))),
+        demonstratives=_forms(raw["demonstratives"]),
+        deictic_nouns=_forms(raw["deictic_nouns"]),
+        more=more,
+        more_phrases=tuple(sorted(more_phrases, key=lambda p: -len(p[0]))),
+        telling=_forms(raw["telling_verbs"]),
+        auxiliary=_forms(raw["auxiliary_verbs"]),
+        # «в каком городе», «какая цена»: words that frame a question, not its topic
+        frame=lex.frame_words | frozenset(w for w in cue_words if w not in lex.stopwords),
+        render=dict(raw["render"]),
+        exhibition=frozenset(w for name in dotted_names() for w in words(name)),
+    )
+
+
+# ---------------------------------------------------------------- tokens and roles
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    raw: str
+    start: int
+    end: int
+    norm: str
+    lemma: str
+    stem: str
+    pos: str
+    tag: Any
+
+
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[_Tok, ...]:
+    toks = []
+    for m in _TOKEN.finditer(text[:MAX_TEXT]):
+        norm = normalize_word(m.group())
+        colloquial = lexicon().colloquial.get(norm)
+        if colloquial and len(words(colloquial)) == 1:
+            norm = words(colloquial)[0]
+        tag = parse(norm).tag if norm.isalpha() else None
+        if tag is None:
+            pos = "NUMB"
+        else:
+            pos = "LATN" if norm.isascii() else str(tag.POS)
+        toks.append(_Tok(m.group(), m.start(), m.end(), norm, lemma(norm), stem(norm), pos, tag))
+    return tuple(toks)
+
+
+OPENER = "opener"
+QWORD = "qword"
+ANAPHOR = "anaphor"
+DEMONSTRATIVE = "demonstrative"
+MORE_WORD = "more"
+TELLING = "telling"
+FILLER = "filler"
+FUNCTION = "function"
+FRAME = "frame"
+MENTION = "mention"
+NOUN = "noun"
+VERB = "verb"
+MODIFIER = "modifier"
+_CONTENT = frozenset({NOUN, VERB, MODIFIER})
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    start: int
+    end: int
+    mention: Mention
+
+
+@dataclass
+class _Message:
+    """One message cut into roles."""
+
+    text: str
+    toks: tuple[_Tok, ...]
+    roles: list[str]
+    spans: list[_Span]
+    anaphora: dict[int, str]
+    more: dict[int, str]
+
+    def positions(self, *roles: str) -> list[int]:
+        return [i for i, r in enumerate(self.roles) if r in roles]
+
+    def has(self, *roles: str) -> bool:
+        return any(r in roles for r in self.roles)
+
+    @property
+    def opener(self) -> bool:
+        return OPENER in self.roles
+
+    @property
+    def mentions(self) -> tuple[Mention, ...]:
+        return tuple(dict.fromkeys(s.mention for s in self.spans))
+
+    def question_lemmas(self) -> set[str]:
+        return {self.toks[i].lemma for i in self.positions(QWORD)}
+
+    def groups(self) -> set[str]:
+        return {s.mention.group for s in self.spans}
+
+
+def _match(norms: Sequence[str], i: int, phrases: Sequence[tuple[str, ...]]) -> int:
+    """Length of the longest phrase starting at ``i`` (0 if none)."""
+    for phrase in phrases:
+        if tuple(norms[i : i + len(phrase)]) == phrase:
+            return len(phrase)
+    return 0
+
+
+def find_mentions(text: str, persons: Mapping[str, str] | None = None) -> tuple[Mention, ...]:
+    """The places, people and organisations a text names (see :func:`resolve`)."""
+    return tuple(dict.fromkeys(s.mention for s in _spans(_tokens(text), persons or {})))
+
+
+def _spans(toks: Sequence[_Tok], persons: Mapping[str, str]) -> list[_Span]:
+    """Places (gazetteer), people (the articles' surnames, or a surname by its form) and
+    organisations (a proper name by its form, capitals or case)."""
+    data = _data()
+    gaz = gazetteer()
+    lemmas = [t.lemma for t in toks]
+    stems = [t.stem for t in toks]
+    spans: list[_Span] = []
+    taken: set[int] = set()
+    for start, end, key in gaz.find(lemmas, stems):
+        text = _slice_text(toks, start, end)
+        spans.append(_Span(start, end, Mention(PLACE, key, text)))
+        taken.update(range(start, end))
+    first = next((i for i, t in enumerate(toks) if t.pos not in _FUNCTION), 0)
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        if i in taken or not tok.norm.isalpha() or len(tok.norm) < 2:
+            i += 1
+            continue
+        tag = tok.tag
+        surname = persons.get(tok.stem) if len(tok.norm) >= 4 else None
+        proper = tag is not None and any(g in tag for g in _PROPER)
+        capital = tok.raw[:1].isupper() and tok.pos in ("NOUN", "LATN", "ADJF", "None")
+        shaped = (tok.raw.isupper() and len(tok.raw) >= 2) or (
+            capital and (i != first or not is_known_word(tok.norm))
+        )
+        if tok.norm in data.exhibition or tok.lemma in lexicon().stopwords:
+            i += 1
+            continue
+        if surname or (tag is not None and ("Surn" in tag or "Name" in tag) and capital):
+            end = i + 1
+            # «Александр Субботин»: first name and surname are one person
+            while end < len(toks) and end not in taken and toks[end].raw[:1].isupper() and (
+                persons.get(toks[end].stem) or "Surn" in (toks[end].tag or ())
+            ):
+                end += 1
+            key = "prs" + toks[end - 1].stem
+            spans.append(_Span(i, end, Mention(PERSON, key, _slice_text(toks, i, end))))
+            taken.update(range(i, end))
+            i = end
+            continue
+        if proper or shaped:
+            spans.append(_Span(i, i + 1, Mention(NAME, tok.lemma, tok.raw)))
+            taken.add(i)
+        i += 1
+    spans.sort(key=lambda s: s.start)
+    return spans
+
+
+def _slice_text(toks: Sequence[_Tok], start: int, end: int) -> str:
+    return " ".join(t.raw for t in toks[start:end])
+
+
+def _analyse(text: str, persons: Mapping[str, str]) -> _Message:
+    data = _data()
+    lex = lexicon()
+    toks = _tokens(text)
+    norms = [t.norm for t in toks]
+    roles = [""] * len(toks)
+    anaphora: dict[int, str] = {}
+    more: dict[int, str] = {}
+    size = _match(norms, 0, data.openers)
+    for i in range(size):
+        roles[i] = OPENER
+    spans = _spans(toks, persons)
+    for span in spans:
+        for i in range(span.start, span.end):
+            roles[i] = MENTION
+    i = size
+    while i < len(toks):
+        if roles[i]:
+            i += 1
+            continue
+        found = next(
+            ((len(p), k) for p, k in data.more_phrases if tuple(norms[i : i + len(p)]) == p),
+            None,
+        )
+        if found:
+            for j in range(i, i + found[0]):
+                roles[j], more[j] = MORE_WORD, found[1]
+            i += found[0]
+            continue
+        length = _match(norms, i, data.question_phrases)
+        if length:
+            for j in range(i, i + length):
+                roles[j] = QWORD
+            i += length
+            continue
+        anaphor = next(
+            ((len(p), k) for p, k in data.anaphora_phrases if tuple(norms[i : i + len(p)]) == p),
+            None,
+        )
+        if anaphor:
+            for j in range(i, i + anaphor[0]):
+                roles[j], anaphora[j] = ANAPHOR, anaphor[1]
+            i += anaphor[0]
+            continue
+        i += 1
+    for i, tok in enumerate(toks):
+        if roles[i]:
+            continue
+        nxt = _noun_after(toks, i)
+        if (tok.lemma in data.demonstratives or tok.lemma == "это") and nxt is not None:
+            # «этот центр» points back; «в этом году» does not
+            if toks[nxt].lemma not in data.deictic_nouns:
+                roles[i], anaphora[i] = DEMONSTRATIVE, "demonstrative"
+            else:
+                roles[i] = FILLER
+        elif tok.norm in data.anaphora:
+            roles[i], anaphora[i] = ANAPHOR, data.anaphora[tok.norm]
+        elif tok.norm in data.more:
+            roles[i], more[i] = MORE_WORD, data.more[tok.norm]
+        elif tok.norm in data.question_words or tok.lemma in data.question_words:
+            roles[i] = QWORD
+        elif tok.norm in data.telling or (tok.pos in _VERBS and "impr" in tok.tag):
+            roles[i] = TELLING
+        elif tok.pos in _VERBS:
+            roles[i] = FILLER if tok.lemma in data.auxiliary else VERB
+        elif tok.lemma in data.frame or tok.norm in data.frame:
+            roles[i] = FRAME
+        elif tok.pos in _FUNCTION:
+            roles[i] = FUNCTION
+        elif tok.lemma in lex.stopwords or tok.norm in lex.stopwords:
+            roles[i] = FILLER
+        elif tok.pos in ("NOUN", "LATN", "NUMB", "None"):
+            roles[i] = NOUN
+        else:
+            roles[i] = MODIFIER
+    return _Message(text, toks, roles, spans, anaphora, more)
+
+
+def _noun_after(toks: Sequence[_Tok], i: int) -> int | None:
+    """Position of the noun a determiner at ``i`` goes with («этот новый центр» → центр)."""
+    for j in range(i + 1, min(i + 4, len(toks))):
+        if toks[j].pos == "NOUN":
+            return j
+        if toks[j].pos not in ("ADJF", "PRTF", "NUMR"):
+            return None
+    return None
+
+
+# ---------------------------------------------------------------- the decision
+
+
+def resolve(
+    previous: Turn | None, text: str, persons: Mapping[str, str] | None = None
+) -> Resolution:
+    """How to understand ``text`` after ``previous``: the question to search and how it was
+    arrived at.
+
+    :param persons: surname stem → person token, the people the articles name
+        (``KnowledgeIndex.vocabulary.persons``); surnames are recognised by their form too.
+    """
+    persons = persons or {}
+    message = _analyse(text, persons)
+    standalone = Resolution(text, STANDALONE, mentions=message.mentions)
+    if previous is None or not message.toks:
+        return standalone
+    prev = _analyse(previous.question, persons)
+    anaphoric = _anaphoric(message, prev)
+    more = _more_kind(message)
+    if more:
+        template = _data().render[more]
+        return Resolution(
+            previous.question,
+            MORE,
+            _sentence(template.format(question=_strip_question(previous.question))),
+            previous.mentions,
+            more,
+        )
+    if not anaphoric and _complete(message):
+        return standalone
+    if not message.has(NOUN, VERB, MODIFIER, MENTION, QWORD, ANAPHOR, DEMONSTRATIVE, FRAME):
+        return standalone  # «спасибо», «ок»: not a question at all
+    known = {m.key: m for m in previous.mentions}
+    prev_mentions = list(dict.fromkeys([*prev.mentions, *known.values()]))
+    prev_groups = {m.group for m in prev_mentions}
+    swapped = message.groups() & prev_groups
+    new_qwords = message.question_lemmas() - prev.question_lemmas()
+    if swapped and not anaphoric and not new_qwords:
+        question = _swap(message, prev, swapped)
+        kind = SWAP
+    else:
+        question = _extend(message, prev, prev_mentions, swapped, anaphoric)
+        kind = PRONOUN if anaphoric else SWAP if swapped else ELLIPSIS
+    mentions = _merge_mentions(message.mentions, prev_mentions, swapped)
+    return Resolution(question, kind, question, mentions)
+
+
+def _anaphoric(message: _Message, prev: _Message) -> bool:
+    """Whether a pronoun or «этот …» in the message points back to the previous turn."""
+    nouns = message.positions(NOUN)
+    for i, kind in message.anaphora.items():
+        before = [s.mention for s in message.spans if s.end <= i]
+        if kind == "person" and any(m.group == "actor" for m in before):
+            continue  # «что сказал Субботин и где он работает?»: its own antecedent
+        if kind == "place" and any(m.group == PLACE for m in before):
+            continue
+        if kind == "thing" and (nouns or message.spans):
+            continue  # «что это за выставка ИННОПРОМ?»: «это» points at its own noun
+        if kind == "demonstrative":
+            noun = _noun_after(message.toks, i)
+            head = message.toks[noun].lemma if noun is not None else ""
+            # «этот центр» after a question about the centre; «на этой выставке» in a
+            # question with a topic of its own names the thing itself
+            others = [j for j in nouns if j != noun]
+            if head not in {t.lemma for t in prev.toks} and others:
+                continue
+            if others:
+                continue
+        return True
+    return False
+
+
+def _more_kind(message: _Message) -> str:
+    """``"detail"``/``"next"`` when the message only asks to go on («подробнее», «а ещё?»)."""
+    if not message.more or message.has(NOUN, VERB, MODIFIER, MENTION):
+        return ""
+    kinds = set(message.more.values())
+    return "detail" if "detail" in kinds else "next"
+
+
+def _complete(message: _Message) -> bool:
+    """A question with a topic of its own (no pronoun pointing back was found)."""
+    data = _data()
+    qwords = message.question_lemmas()
+    bare = not qwords and not message.has(VERB)
+    if bare:
+        # «а в Витебской?», «а беспилотник?», «Минск?»: a name or a noun alone continues the
+        # previous question; «Расскажи о соглашениях» is a request of its own
+        return message.has(TELLING) and not message.opener
+    if message.has(NOUN):
+        return True
+    if message.spans and message.has(VERB):
+        return True
+    return bool(
+        message.spans
+        and not message.opener
+        and qwords & data.entity_questions
+        and not qwords & data.head_seeking
+    )
+
+
+# ---------------------------------------------------------------- building the question
+
+
+def _swap(message: _Message, prev: _Message, groups: set[str]) -> str:
+    """The previous question about the new name: «Сколько компаний из России?» + «а из
+    Казахстана?» → «Сколько компаний из Казахстана?»."""
+    toks = prev.toks
+    keep = [r not in (OPENER,) for r in prev.roles]
+    insert_at: int | None = None
+    for span in prev.spans:
+        if span.mention.group in groups:
+            start = span.start
+            if start > 0 and toks[start - 1].pos == "PREP" and _preposition_before(message):
+                start -= 1
+            for i in range(start, span.end):
+                keep[i] = False
+            if insert_at is None:
+                insert_at = start
+    segment = _message_core(message)
+    new_lemmas = {message.toks[i].lemma for i in message.positions(NOUN, MODIFIER)}
+    for i, tok in enumerate(toks):
+        if keep[i] and prev.roles[i] in _CONTENT and tok.lemma in new_lemmas:
+            keep[i] = False
+    _drop_dangling(prev, keep)
+    pieces: list[str] = []
+    for run_start, run_end in _runs(keep):
+        if insert_at is not None and insert_at <= run_start and segment:
+            pieces.append(segment)
+            segment = ""
+        pieces.append(prev.text[toks[run_start].start : toks[run_end - 1].end])
+    if segment:
+        pieces.append(segment)
+    return _sentence(" ".join(pieces))
+
+
+def _preposition_before(message: _Message) -> bool:
+    first = message.spans[0].start if message.spans else 0
+    return first > 0 and message.toks[first - 1].pos == "PREP"
+
+
+def _message_core(message: _Message) -> str:
+    """The message without its opener, question words (the previous question has them) and
+    «ещё»-words, as typed."""
+    keep = [r not in (OPENER, MORE_WORD, QWORD) for r in message.roles]
+    _drop_dangling(message, keep)
+    return _join_runs(message, keep)
+
+
+def _extend(
+    message: _Message,
+    prev: _Message,
+    prev_mentions: Sequence[Mention],
+    swapped: set[str],
+    anaphoric: bool,
+) -> str:
+    """The message with its pronoun resolved or the previous topic added:
+    «а кто его подписал?» → «кто подписал торговый центр в Смоленске?»."""
+    keep = [r not in (OPENER, MORE_WORD) for r in message.roles]
+    replacements: dict[int, str] = {}
+    referent_named = False
+    if anaphoric:
+        for i, kind in message.anaphora.items():
+            if kind == "demonstrative":
+                keep[i] = False  # «этот центр» → «центр» + the previous topic
+                continue
+            referent = _referent(message.toks[i], kind, prev, prev_mentions)
+            if referent:
+                replacements[i] = referent
+                referent_named = True
+            else:
+                keep[i] = False
+    _drop_dangling(message, keep)
+    pieces: list[str] = []
+    for run_start, run_end in _runs(keep):
+        start = run_start
+        for i in range(run_start, run_end):
+            if i in replacements:
+                if i > start:
+                    pieces.append(_text(message, start, i))
+                pieces.append(replacements[i])
+                start = i + 1
+        if start < run_end:
+            pieces.append(_text(message, start, run_end))
+    core = " ".join(p for p in pieces if p)
+    if not referent_named:
+        topic = _topic(prev, message, swapped)
+        if topic:
+            core = f"{core} {topic}" if core else topic
+    return _sentence(core)
+
+
+def _referent(
+    tok: _Tok, kind: str, prev: _Message, prev_mentions: Sequence[Mention]
+) -> str:
+    """The name a pronoun stands for (agreeing in gender and number where the forms say), or
+    "" when it stands for the whole previous topic."""
+    wanted = _gender(tok.tag)
+    if kind == "person":
+        actors = [m for m in prev_mentions if m.group == "actor"]
+        agreeing = [m for m in actors if wanted is None or _mention_gender(m) in (wanted, None)]
+        nouns = [prev.toks[i] for i in prev.positions(NOUN)]
+        if not agreeing and any(wanted is None or _gender(t.tag) == wanted for t in nouns):
+            return ""  # «кто его подписал?» after «что за центр …?»: «его» is the centre
+        places = [] if nouns else [m for m in prev_mentions if m.group == PLACE]
+        ordered = actors + places
+    elif kind == "place":
+        ordered = [m for m in prev_mentions if m.group == PLACE]
+    else:
+        return ""
+    if not ordered:
+        return ""
+    if kind == "person" and wanted == "plur":
+        names = [m.text for m in ordered if m.group == "actor"]
+        if len(names) > 1:
+            return " и ".join(names[:3])
+    for mention in ordered:
+        if wanted is None or _mention_gender(mention) in (wanted, None):
+            return _with_preposition(mention, prev) if kind == "place" else mention.text
+    return "" if kind == "person" and wanted else ordered[0].text
+
+
+def _with_preposition(mention: Mention, prev: _Message) -> str:
+    for span in prev.spans:
+        if span.mention == mention and span.start > 0 and prev.toks[span.start - 1].pos == "PREP":
+            return prev.text[prev.toks[span.start - 1].start : prev.toks[span.end - 1].end]
+    return mention.text
+
+
+def _gender(tag: Any) -> str | None:
+    if tag is None:
+        return None
+    for gender in ("plur", "masc", "femn", "neut"):
+        if gender in tag:
+            return gender
+    return None
+
+
+def _mention_gender(mention: Mention) -> str | None:
+    toks = _tokens(mention.text)
+    if not toks:
+        return None
+    head = next((t for t in toks if t.pos == "NOUN"), toks[-1])
+    gender = _gender(head.tag)
+    if gender == "plur" and mention.kind == PLACE:
+        return None  # «Эмираты», «Нидерланды» are one place
+    return gender
+
+
+def _topic(prev: _Message, message: _Message, swapped: set[str]) -> str:
+    """What the previous question was about: its names and content words with their
+    prepositions, without its question words and without what the message replaces."""
+    keep = [r in _CONTENT or r in (MENTION, FUNCTION) for r in prev.roles]
+    for span in prev.spans:
+        if span.mention.group in swapped:
+            for i in range(span.start, span.end):
+                keep[i] = False
+    own = {t.lemma for t, r in zip(message.toks, message.roles, strict=True) if r in _CONTENT}
+    own |= {s.mention.key for s in message.spans}
+    for i, tok in enumerate(prev.toks):
+        if keep[i] and prev.roles[i] in _CONTENT and tok.lemma in own:
+            keep[i] = False
+    for span in prev.spans:
+        if span.mention.key in own:
+            for i in range(span.start, span.end):
+                keep[i] = False
+    _drop_dangling(prev, keep, strict=True)
+    return _join_runs(prev, keep)
+
+
+def _drop_dangling(message: _Message, keep: list[bool], strict: bool = False) -> None:
+    """Drop prepositions and conjunctions left with nothing to govern («что подписали … и»);
+    with ``strict``, keep a function word only right before a kept content word."""
+    roles = message.roles
+    for i in range(len(keep) - 1, -1, -1):
+        if not keep[i] or roles[i] != FUNCTION:
+            continue
+        nxt = next((j for j in range(i + 1, len(keep)) if keep[j]), None)
+        if nxt is None:
+            keep[i] = False
+        elif strict:
+            gap = nxt != i + 1 and not _adjacent_function(roles, keep, i, nxt)
+            keep[i] = not gap and roles[nxt] in (*_CONTENT, MENTION, FUNCTION)
+    first = next((j for j in range(len(keep)) if keep[j]), None)
+    while first is not None and roles[first] == FUNCTION and message.toks[first].pos == "CONJ":
+        keep[first] = False
+        first = next((j for j in range(first, len(keep)) if keep[j]), None)
+
+
+def _adjacent_function(roles: list[str], keep: list[bool], i: int, nxt: int) -> bool:
+    return all(roles[j] == FUNCTION for j in range(i + 1, nxt) if keep[j])
+
+
+def _runs(keep: Sequence[bool]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, flag in enumerate([*keep, False]):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            runs.append((start, i))
+            start = None
+    return runs
+
+
+def _text(message: _Message, start: int, end: int) -> str:
+    """The message as typed from token ``start`` to token ``end`` (exclusive)."""
+    return message.text[message.toks[start].start : message.toks[end - 1].end]
+
+
+def _join_runs(message: _Message, keep: Sequence[bool]) -> str:
+    toks = message.toks
+    return " ".join(
+        _clean(message.text[toks[a].start : toks[b - 1].end]) for a, b in _runs(keep)
+    )
+
+
+def _clean(text: str) -> str:
+    return text.strip(" ,;:—–-")
+
+
+def _strip_question(text: str) -> str:
+    return text.strip().rstrip("?!.… ")
+
+
+def _sentence(text: str) -> str:
+    """One line, capitalised, ending with a question mark."""
+    text = " ".join(_strip_question(text).split())
+    text = re.sub(r"\s+([,;:])", r"\1", text).strip(" ,;:—–-")
+    if not text:
+        return ""
+    return text[:1].upper() + text[1:] + "?"
+
+
+def _merge_mentions(
+    new: Sequence[Mention], previous: Sequence[Mention], swapped: set[str]
+) -> tuple[Mention, ...]:
+    """The names the understood question is about: the new ones, and the previous ones the
+    message did not replace."""
+    kept = [m for m in previous if m.group not in swapped]
+    return tuple(dict.fromkeys([*new, *kept]))[:MAX_MENTIONS]
