@@ -18,7 +18,18 @@ import click
 
 from bot.config import Settings
 from knowledge import Answer, BuildError, KnowledgeIndex, build_index, load_index
-from knowledge.evaluate import evaluate, is_sealed, load_cases
+from knowledge.dialogue import Exchange, converse
+from knowledge.evaluate import (
+    DialogueReport,
+    EvalReport,
+    evaluate,
+    evaluate_dialogues,
+    is_dialogue_file,
+    is_sealed,
+    load_cases,
+    load_dialogues,
+)
+from knowledge.followup import Turn
 from knowledge.reply import answer_reply, plain
 
 __all__ = ["cli", "main"]
@@ -194,12 +205,26 @@ def ask(question: str | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--quiet", is_flag=True, help="Do not list the misses.")
 def eval_command(files: tuple[Path, ...], as_json: bool, quiet: bool) -> None:
-    """Score answers against JSONL question sets (hit@1, hit@3, MRR, oos_refused)."""
+    """Score answers against JSONL question sets (hit@1, hit@3, MRR, oos_refused) and dialogue
+    sets (follow-up hit@1, complete questions answered as without context)."""
     settings = _settings()
-    results = {}
+    results: dict[str, EvalReport | DialogueReport] = {}
     with _open(settings) as index:
         for path in files:
-            report = evaluate(load_cases(path), index.search, sealed=is_sealed(path))
+            sealed = is_sealed(path)
+            if is_dialogue_file(path):
+
+                def talk(text: str, previous: Turn | None) -> Exchange:
+                    return converse(index, text, previous)
+
+                dialogues = evaluate_dialogues(
+                    load_dialogues(path), talk, index.search, sealed=sealed
+                )
+                results[str(path)] = dialogues
+                if not as_json:
+                    _print_dialogue_report(path, dialogues, quiet)
+                continue
+            report = evaluate(load_cases(path), index.search, sealed=sealed)
             results[str(path)] = report
             if as_json:
                 continue
@@ -224,6 +249,31 @@ def eval_command(files: tuple[Path, ...], as_json: bool, quiet: bool) -> None:
         click.echo(
             json.dumps({k: v.as_dict() for k, v in results.items()}, ensure_ascii=False, indent=2)
         )
+
+
+def _print_dialogue_report(path: Path, report: DialogueReport, quiet: bool) -> None:
+    if not quiet:
+        for miss in report.misses:
+            if miss.hijacked:
+                state = "контекст изменил ответ"
+            else:
+                state = "отказ" if not miss.answered else f"ранг {miss.rank or '—'}"
+            click.echo(
+                f"MISS {miss.dialogue}/{miss.number} {miss.turn.kind} [{state}] "
+                f"{miss.turn.question}"
+            )
+            if miss.understood:
+                click.echo(f"     понял так: {miss.understood}")
+            if miss.first:
+                click.echo(f"     первый: {miss.first[:160]}")
+    kinds = " ".join(f"{k}={h:.2f}/{n}" for k, (n, h) in report.by_kind.items())
+    click.echo(
+        f"{path.name}{' (sealed)' if report.sealed else ''}: dialogues={report.dialogues} "
+        f"first hit@1={report.first_hit1:.3f} follow-ups={report.followups} "
+        f"follow-up hit@1={report.followup_hit1:.3f} hit@3={report.followup_hit3:.3f} "
+        f"oos={report.followup_oos} oos_refused={report.followup_oos_refused:.3f} "
+        f"standalone={report.standalone} same={report.standalone_same:.3f} [{kinds}]"
+    )
 
 
 def main() -> None:
