@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .followup import DETAIL, MAX_MENTIONS, MORE, PERSON, Mention, Resolution, Turn, resolve
+from .followup import (
+    DETAIL,
+    MAX_MENTIONS,
+    MORE,
+    PERSON,
+    Mention,
+    Resolution,
+    Turn,
+    asks_for_person,
+    find_mentions,
+    resolve,
+)
 from .models import Answer, Hit
 from .normalize import stem, words
 from .search import KnowledgeIndex
@@ -21,6 +32,8 @@ __all__ = ["PAGE", "Exchange", "converse"]
 PAGE = 3
 # people an answer names that a «он/она» in the next message may stand for
 ANSWER_PEOPLE = 2
+# paragraphs one «подробнее» reads on
+READ_ON = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,53 +62,61 @@ def converse(
     :param page: how many snippets the reply shows (kept as the turn's answer ids).
     """
     resolution = resolve(previous, text, index.vocabulary.persons)
-    start = 0
     if resolution.kind == MORE and previous is not None:
-        answer, start = _go_on(index, previous, resolution.more == DETAIL)
-        earlier = previous.answer_ids
-    else:
-        answer = index.search(resolution.question)
-        earlier = ()
-    shown = tuple(h.passage_id for h in answer.hits[start : start + page])
+        return _go_on(index, resolution, previous, page)
+    answer = index.search(resolution.question)
     mentions = resolution.mentions
-    if resolution.kind != MORE:
-        mentions = _with_answer_people(mentions, answer)
-    turn = Turn(
-        resolution.question,
-        mentions,
-        tuple(dict.fromkeys([*earlier, *shown])),
-    )
-    return Exchange(resolution, answer, start, turn)
+    if asks_for_person(resolution.question):
+        mentions = _with_answer_people(index, mentions, answer)
+    shown = tuple(h.passage_id for h in answer.hits[:page])
+    return Exchange(resolution, answer, 0, Turn(resolution.question, mentions, shown))
 
 
-def _go_on(index: KnowledgeIndex, previous: Turn, detail: bool) -> tuple[Answer, int]:
-    """«ещё»: the snippets after the ones shown; «подробнее» (or nothing left to show): the
-    paragraph around the best snippet shown, as the article tells it."""
+def _go_on(
+    index: KnowledgeIndex, resolution: Resolution, previous: Turn, page: int
+) -> Exchange:
+    """«ещё»: the snippets after the ones shown.  «подробнее», or «ещё» with no snippet left:
+    the article read on from the best snippet shown — its paragraph and the next one, then
+    the two after those, and so on."""
     answer = index.search(previous.question)
+    turn = previous
     if not answer.answered:
-        return answer, 0
+        return Exchange(resolution, answer, 0, turn)
     seen = set(previous.answer_ids)
     positions = [i for i, hit in enumerate(answer.hits) if hit.passage_id in seen]
     start = max(positions) + 1 if positions else 0
-    if not detail and start < len(answer.hits):
-        return answer, start
+    if resolution.more != DETAIL and start < len(answer.hits):
+        shown = tuple(h.passage_id for h in answer.hits[start : start + page])
+        turn = replace(previous, answer_ids=tuple(dict.fromkeys([*previous.answer_ids, *shown])))
+        return Exchange(resolution, answer, start, turn)
     best = previous.answer_ids[0] if previous.answer_ids else answer.hits[0].passage_id
-    context = index.context(best)
-    if context is None:
-        return answer, min(start, len(answer.hits))
-    paragraph, source = context
+    found = index.continuation(best, previous.read + READ_ON)
+    paragraphs = found[0].split("\n")[previous.read :] if found else []
+    if not found or not paragraphs:
+        # nothing more to read: the reply says so
+        nothing = replace(answer, hits=(), figures=(), agreements=(), people=())
+        return Exchange(resolution, nothing, 0, turn)
     score = answer.hits[positions[0]].score if positions else answer.hits[0].score
-    hit = Hit(paragraph, source, score, best)
-    return replace(answer, hits=(hit,), figures=(), agreements=(), people=()), 0
+    hit = Hit("\n".join(paragraphs), found[1], score, best)
+    read_on = replace(answer, hits=(hit,), figures=(), agreements=(), people=())
+    turn = replace(previous, read=previous.read + len(paragraphs))
+    return Exchange(resolution, read_on, 0, turn)
 
 
-def _with_answer_people(mentions: tuple[Mention, ...], answer: Answer) -> tuple[Mention, ...]:
-    """The question's names and the people its answer names: after «Кто губернатор
-    Смоленской области?», «а что он сказал?» is about the governor the answer named."""
-    people = []
-    for person in answer.people[:ANSWER_PEOPLE]:
+def _with_answer_people(
+    index: KnowledgeIndex, mentions: tuple[Mention, ...], answer: Answer
+) -> tuple[Mention, ...]:
+    """The question's names and the people its answer names (its facts, else its first
+    snippet): after «Кто губернатор Смоленской области?», «а что он сказал?» is about the
+    governor the answer named."""
+    known = {m.key for m in mentions}
+    people: list[Mention] = []
+    for person in answer.people:
         parts = words(person.name)
         if parts:
             people.append(Mention(PERSON, "prs" + stem(parts[-1]), person.name))
-    known = {m.key for m in mentions}
-    return (*mentions, *(p for p in people if p.key not in known))[:MAX_MENTIONS]
+    if answer.answered and answer.hits:
+        named = find_mentions(answer.hits[0].text, index.vocabulary.persons)
+        people += [m for m in named if m.kind == PERSON]
+    new = list({p.key: p for p in reversed(people) if p.key not in known}.values())[::-1]
+    return (*mentions, *new[:ANSWER_PEOPLE])[:MAX_MENTIONS]

@@ -46,6 +46,7 @@ __all__ = [
     "Mention",
     "Resolution",
     "Turn",
+    "asks_for_person",
     "find_mentions",
     "resolve",
 ]
@@ -69,6 +70,7 @@ _GROUP = {PLACE: PLACE, PERSON: "actor", NAME: "actor"}
 MAX_TEXT = 400
 MAX_MENTIONS = 8
 MAX_IDS = 30
+MAX_READ = 1000
 _TOKEN = re.compile(r"[A-Za-zА-Яа-яЁё]+|[0-9]+")
 _PROPER = ("Name", "Surn", "Patr", "Orgn", "Trad")
 _VERBS = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND"})
@@ -92,11 +94,13 @@ class Mention:
 @dataclass(frozen=True, slots=True)
 class Turn:
     """What a conversation keeps of its last turn: the question as understood, the names it
-    mentioned and the ids of the snippets shown."""
+    mentioned, the ids of the snippets shown and how many paragraphs of the article were read
+    on from the best of them («подробнее»)."""
 
     question: str
     mentions: tuple[Mention, ...] = ()
     answer_ids: tuple[int, ...] = ()
+    read: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-friendly form (for aiogram's FSM storage)."""
@@ -104,6 +108,7 @@ class Turn:
             "question": self.question,
             "mentions": [[m.kind, m.key, m.text] for m in self.mentions],
             "answer_ids": list(self.answer_ids),
+            "read": self.read,
         }
 
     @classmethod
@@ -115,6 +120,7 @@ class Turn:
         question = data.get("question")
         mentions = data.get("mentions", [])
         ids = data.get("answer_ids", [])
+        read = data.get("read", 0)
         if not isinstance(question, str) or not question.strip():
             return None
         if not isinstance(mentions, list) or not isinstance(ids, list):
@@ -129,9 +135,10 @@ class Turn:
             ):
                 return None
             parsed.append(Mention(item[0], item[1], item[2][:MAX_TEXT]))
-        if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        if not all(isinstance(i, int) and not isinstance(i, bool) for i in [*ids, read]):
             return None
-        return cls(question[:MAX_TEXT], tuple(parsed), tuple(ids[:MAX_IDS]))
+        read = min(max(0, read), MAX_READ)
+        return cls(question[:MAX_TEXT], tuple(parsed), tuple(ids[:MAX_IDS]), read)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +173,7 @@ class _Data:
     question_words: frozenset[str]
     head_seeking: frozenset[str]
     entity_questions: frozenset[str]
+    person_questions: frozenset[str]
     anaphora: dict[str, str]
     anaphora_phrases: tuple[tuple[tuple[str, ...], str], ...]
     demonstratives: frozenset[str]
@@ -225,6 +233,7 @@ def _data() -> _Data:
         question_words=_forms(raw["question_words"]),
         head_seeking=_forms(raw["head_seeking"]),
         entity_questions=_forms(raw["entity_questions"]),
+        person_questions=_forms(raw["person_questions"]),
         anaphora=anaphora,
         anaphora_phrases=tuple(sorted(anaphora_phrases, key=lambda p: -len(p[0]))),
         demonstratives=_forms(raw["demonstratives"]),
@@ -234,7 +243,10 @@ def _data() -> _Data:
         telling=_forms(raw["telling_verbs"]),
         auxiliary=_forms(raw["auxiliary_verbs"]),
         # «в каком городе», «какая цена»: words that frame a question, not its topic
-        frame=lex.frame_words | frozenset(w for w in cue_words if w not in lex.stopwords),
+        frame=lex.frame_words
+        | frozenset(w for w in cue_words if w not in lex.stopwords)
+        | frozenset(lex.units)
+        | lex.unit_nouns,
         render=dict(raw["render"]),
         exhibition=frozenset(w for name in dotted_names() for w in words(name)),
     )
@@ -335,6 +347,13 @@ def _match(norms: Sequence[str], i: int, phrases: Sequence[tuple[str, ...]]) -> 
     return 0
 
 
+def asks_for_person(question: str) -> bool:
+    """Whether a question asks «кто?» (its answer names the people it is about)."""
+    data = _data()
+    return any(t.lemma in data.person_questions or t.norm in data.person_questions
+               for t in _tokens(question))
+
+
 def find_mentions(text: str, persons: Mapping[str, str] | None = None) -> tuple[Mention, ...]:
     """The places, people and organisations a text names (see :func:`resolve`)."""
     return tuple(dict.fromkeys(s.mention for s in _spans(_tokens(text), persons or {})))
@@ -362,12 +381,19 @@ def _spans(toks: Sequence[_Tok], persons: Mapping[str, str]) -> list[_Span]:
             continue
         tag = tok.tag
         surname = persons.get(tok.stem) if len(tok.norm) >= 4 else None
-        proper = tag is not None and any(g in tag for g in _PROPER)
+        # «сп», «твц» typed small are words the lexicon spells out, not names
+        proper = (
+            tag is not None
+            and any(g in tag for g in _PROPER)
+            and tok.norm not in lexicon().abbreviations
+        )
         capital = tok.raw[:1].isupper() and tok.pos in ("NOUN", "LATN", "ADJF", "None")
         shaped = (tok.raw.isupper() and len(tok.raw) >= 2) or (
             capital and (i != first or not is_known_word(tok.norm))
         )
-        if tok.norm in data.exhibition or tok.lemma in lexicon().stopwords:
+        if tok.norm in data.exhibition or tok.lemma in data.exhibition or (
+            tok.lemma in lexicon().stopwords
+        ):
             i += 1
             continue
         if surname or (tag is not None and ("Surn" in tag or "Name" in tag) and capital):
@@ -461,6 +487,8 @@ def _analyse(text: str, persons: Mapping[str, str]) -> _Message:
             roles[i] = FILLER if tok.lemma in data.auxiliary else VERB
         elif tok.lemma in data.frame or tok.norm in data.frame:
             roles[i] = FRAME
+        elif tok.pos == "PREP" and (i + 1 == len(toks) or toks[i + 1].pos == "PREP"):
+            roles[i] = MODIFIER  # «а внутри?»: a preposition governing nothing is an adverb
         elif tok.pos in _FUNCTION:
             roles[i] = FUNCTION
         elif tok.lemma in lex.stopwords or tok.norm in lex.stopwords:
@@ -507,7 +535,7 @@ def resolve(
         return Resolution(
             previous.question,
             MORE,
-            _sentence(template.format(question=_strip_question(previous.question))),
+            _sentence(template.format(question=_lower_first(previous.question))),
             previous.mentions,
             more,
         )
@@ -526,8 +554,8 @@ def resolve(
     else:
         question = _extend(message, prev, prev_mentions, swapped, anaphoric)
         kind = PRONOUN if anaphoric else SWAP if swapped else ELLIPSIS
-    mentions = _merge_mentions(message.mentions, prev_mentions, swapped)
-    return Resolution(question, kind, question, mentions)
+    # the names the understood question is about (a pronoun's name is in it now)
+    return Resolution(question, kind, question, find_mentions(question, persons))
 
 
 def _anaphoric(message: _Message, prev: _Message) -> bool:
@@ -669,7 +697,7 @@ def _extend(
             pieces.append(_text(message, start, run_end))
     core = " ".join(p for p in pieces if p)
     if not referent_named:
-        topic = _topic(prev, message, swapped)
+        topic = _topic(prev, message, swapped, prev_mentions)
         if topic:
             core = f"{core} {topic}" if core else topic
     return _sentence(core)
@@ -732,9 +760,12 @@ def _mention_gender(mention: Mention) -> str | None:
     return gender
 
 
-def _topic(prev: _Message, message: _Message, swapped: set[str]) -> str:
+def _topic(
+    prev: _Message, message: _Message, swapped: set[str], mentions: Sequence[Mention] = ()
+) -> str:
     """What the previous question was about: its names and content words with their
-    prepositions, without its question words and without what the message replaces."""
+    prepositions, without its question words and without what the message replaces; and the
+    people its answer named when it asked «кто?» (``mentions`` not in its text)."""
     keep = [r in _CONTENT or r in (MENTION, FUNCTION) for r in prev.roles]
     for span in prev.spans:
         if span.mention.group in swapped:
@@ -742,6 +773,22 @@ def _topic(prev: _Message, message: _Message, swapped: set[str]) -> str:
                 keep[i] = False
     own = {t.lemma for t, r in zip(message.toks, message.roles, strict=True) if r in _CONTENT}
     own |= {s.mention.key for s in message.spans}
+    if message.has(VERB):
+        # «с кем Анохин встретился?» + «а о чем договорились?»: the new verb is the question
+        for i in prev.positions(VERB):
+            keep[i] = False
+    names = _data().exhibition
+    exhibition = [
+        i
+        for i, t in enumerate(prev.toks)
+        if (t.norm in names or t.lemma in names)
+        and prev.roles[i] != MENTION
+        and not (i and prev.roles[i - 1] == MODIFIER)  # «следующий ИННОПРОМ» is a topic
+    ]
+    if len(exhibition) < len(prev.positions(NOUN)) or prev.spans:
+        # every question is about the exhibition: its name adds nothing to a topic
+        for i in exhibition:
+            keep[i] = False
     for i, tok in enumerate(prev.toks):
         if keep[i] and prev.roles[i] in _CONTENT and tok.lemma in own:
             keep[i] = False
@@ -750,7 +797,14 @@ def _topic(prev: _Message, message: _Message, swapped: set[str]) -> str:
             for i in range(span.start, span.end):
                 keep[i] = False
     _drop_dangling(prev, keep, strict=True)
-    return _join_runs(prev, keep)
+    topic = _join_runs(prev, keep)
+    in_text = {s.mention.key for s in prev.spans}
+    extra = [
+        m.text
+        for m in mentions
+        if m.key not in in_text and m.key not in own and m.group not in swapped
+    ]
+    return " ".join([topic, *extra]).strip()
 
 
 def _drop_dangling(message: _Message, keep: list[bool], strict: bool = False) -> None:
@@ -764,16 +818,12 @@ def _drop_dangling(message: _Message, keep: list[bool], strict: bool = False) ->
         if nxt is None:
             keep[i] = False
         elif strict:
-            gap = nxt != i + 1 and not _adjacent_function(roles, keep, i, nxt)
-            keep[i] = not gap and roles[nxt] in (*_CONTENT, MENTION, FUNCTION)
+            # «с кем Анохин встретился» → not «с Анохин встретился»
+            keep[i] = nxt == i + 1 and roles[nxt] in (*_CONTENT, MENTION, FUNCTION)
     first = next((j for j in range(len(keep)) if keep[j]), None)
     while first is not None and roles[first] == FUNCTION and message.toks[first].pos == "CONJ":
         keep[first] = False
         first = next((j for j in range(first, len(keep)) if keep[j]), None)
-
-
-def _adjacent_function(roles: list[str], keep: list[bool], i: int, nxt: int) -> bool:
-    return all(roles[j] == FUNCTION for j in range(i + 1, nxt) if keep[j])
 
 
 def _runs(keep: Sequence[bool]) -> list[tuple[int, int]]:
@@ -804,6 +854,22 @@ def _clean(text: str) -> str:
     return text.strip(" ,;:—–-")
 
 
+def _lower_first(text: str) -> str:
+    """«Кто подписал …?» inside another sentence: «… кто подписал …» (a name keeps its
+    capital)."""
+    text = _strip_question(text)
+    toks = _tokens(text)
+    if not toks or toks[0].start != 0 or toks[0].raw[1:2].isupper():
+        return text
+    first = toks[0]
+    data = _data()
+    if first.pos in _FUNCTION or first.lemma in data.question_words or (
+        first.lemma in lexicon().stopwords
+    ):
+        return text[:1].lower() + text[1:]
+    return text
+
+
 def _strip_question(text: str) -> str:
     return text.strip().rstrip("?!.… ")
 
@@ -815,12 +881,3 @@ def _sentence(text: str) -> str:
     if not text:
         return ""
     return text[:1].upper() + text[1:] + "?"
-
-
-def _merge_mentions(
-    new: Sequence[Mention], previous: Sequence[Mention], swapped: set[str]
-) -> tuple[Mention, ...]:
-    """The names the understood question is about: the new ones, and the previous ones the
-    message did not replace."""
-    kept = [m for m in previous if m.group not in swapped]
-    return tuple(dict.fromkeys([*new, *kept]))[:MAX_MENTIONS]
