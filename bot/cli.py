@@ -18,10 +18,12 @@ import click
 
 from bot.config import Settings
 from knowledge import Answer, BuildError, KnowledgeIndex, build_index, load_index
-from knowledge.dialogue import Exchange, converse
+from knowledge.dialogue import PAGE, Exchange, converse
 from knowledge.evaluate import (
+    Dialogue,
     DialogueReport,
     EvalReport,
+    dialogue_from_json,
     evaluate,
     evaluate_dialogues,
     is_dialogue_file,
@@ -30,7 +32,9 @@ from knowledge.evaluate import (
     load_dialogues,
 )
 from knowledge.followup import Turn
-from knowledge.reply import answer_reply, plain
+from knowledge.reply import Reply, answer_reply, plain
+
+from . import texts
 
 __all__ = ["cli", "main"]
 
@@ -180,24 +184,85 @@ def build(seeds: Path | None, db: Path | None, workers: int) -> None:
 
 
 @cli.command()
-@click.argument("question", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def ask(question: str | None, as_json: bool) -> None:
-    """Answer a question; without one, read questions from stdin and print JSONL."""
+@click.argument("questions", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def ask(questions: tuple[str, ...], as_json: bool) -> None:
+    """Answer a question, or several as one conversation (each read in the context of the one
+    before: «когда проходила выставка?» «а где?»).
+
+    Without arguments, reads stdin: a line of text is a question on its own, a JSON line
+    {"id", "turns": [{"question": …}, …]} a dialogue; prints JSONL.
+    """
     settings = _settings()
     with _open(settings) as index:
-        if question is None:
+        if not questions:
             for line in sys.stdin:
                 line = line.strip()
                 if not line:
                     continue
-                click.echo(json.dumps(answer_json(index.search(line)), ensure_ascii=False))
+                item = _dialogue_line(line)
+                if item is None:
+                    click.echo(json.dumps(answer_json(index.search(line)), ensure_ascii=False))
+                    continue
+                turns = _talk(index, [t.question for t in item.turns])
+                click.echo(
+                    json.dumps(
+                        {"id": item.id, "turns": [exchange_json(e) for e in turns]},
+                        ensure_ascii=False,
+                    )
+                )
             return
-        answer = index.search(question)
+        exchanges = _talk(index, list(questions))
         if as_json:
-            click.echo(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
-        else:
-            click.echo(plain(answer_reply(answer)))
+            # one question: the documented answer object; a conversation: one per turn
+            found: Any = (
+                answer_json(exchanges[0].answer)
+                if len(exchanges) == 1
+                else [exchange_json(e) for e in exchanges]
+            )
+            click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+            return
+        for n, exchange in enumerate(exchanges):
+            if len(exchanges) > 1:
+                click.echo(f"{'' if n == 0 else chr(10)}» {questions[n]}")
+            click.echo(plain(_reply(exchange)))
+
+
+def _dialogue_line(line: str) -> Dialogue | None:
+    """A stdin line holding a dialogue object, or ``None`` for a plain question."""
+    if not line.startswith("{"):
+        return None
+    try:
+        item = json.loads(line)
+        return dialogue_from_json(item) if isinstance(item, dict) else None
+    except ValueError as exc:
+        raise click.ClickException(f"не диалог: {exc}") from exc
+
+
+def _talk(index: KnowledgeIndex, questions: list[str]) -> list[Exchange]:
+    """One conversation: each question in the context of the turn before it."""
+    exchanges: list[Exchange] = []
+    previous: Turn | None = None
+    for question in questions:
+        exchange = converse(index, question, previous)
+        exchanges.append(exchange)
+        previous = exchange.turn
+    return exchanges
+
+
+def _reply(exchange: Exchange) -> Reply:
+    lead = texts.understood(exchange.resolution.understood)
+    return answer_reply(exchange.answer, exchange.start, PAGE, lead=lead)
+
+
+def exchange_json(exchange: Exchange) -> dict[str, Any]:
+    """One turn of a conversation for ``ask --json``: the answer from the first snippet
+    shown, how the message was understood and the reply as shown."""
+    found = answer_json(exchange.shown)
+    found["kind"] = exchange.resolution.kind
+    found["understood"] = exchange.resolution.understood or None
+    found["reply"] = plain(_reply(exchange))
+    return found
 
 
 @cli.command(name="eval")

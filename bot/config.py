@@ -70,6 +70,8 @@ class Settings:
     webhook_path: str = "/webhook"
     throttle_seconds: float = 1.0
     max_upload_bytes: int = 1_000_000
+    # aiogram's RedisStorage for conversations shared by webhook replicas (may hold a password)
+    redis_url: Secret = field(default_factory=lambda: Secret(""))
 
     @classmethod
     def from_env(cls, env_file: Path | None = None) -> Settings:
@@ -95,6 +97,7 @@ class Settings:
             webhook_path=env.get("WEBHOOK_PATH", "").strip() or defaults.webhook_path,
             throttle_seconds=float(throttle) if _is_float(throttle) else 1.0,
             max_upload_bytes=int(upload) if upload.isdigit() else defaults.max_upload_bytes,
+            redis_url=Secret(env.get("REDIS_URL", "").strip()),
         )
 
 
