@@ -1,0 +1,195 @@
+"""The follow-up resolver on its own: a message and the previous turn in, the question to
+search out (no index needed: the gazetteer, pymorphy3 and the data file do the reading)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from knowledge.followup import (
+    ELLIPSIS,
+    MORE,
+    PERSON,
+    PRONOUN,
+    STANDALONE,
+    SWAP,
+    Mention,
+    Turn,
+    find_mentions,
+    resolve,
+)
+
+PERSONS = {"субботин": "prsсубботин", "анохин": "prsанохин"}
+CENTRE = "что за торговый центр в смоленске хотят открыть?"
+
+
+def turn(question: str, *extra: Mention) -> Turn:
+    """The turn a question leaves behind (its names, plus any its answer named)."""
+    return Turn(question, (*find_mentions(question, PERSONS), *extra), (1, 2, 3))
+
+
+@pytest.mark.parametrize(
+    ("previous", "message"),
+    [
+        ("Что подписали БЕЛАЗ и ИнДев?", "Сколько было посетителей?"),
+        ("Сколько было посетителей?", "Кто такой Субботин?"),
+        ("Когда проходила выставка?", "А какая была площадь экспозиции?"),
+        ("Что показала Смоленская область?", "Что сказал Субботин губернаторам России?"),
+        ("Кто губернатор Смоленской области?", "Расскажи о соглашениях"),
+        ("Когда проходила выставка?", "Сколько компаний участвует в этой выставке?"),
+        ("Кто губернатор Смоленской области?", "Что сказал Субботин и где он работает?"),
+        ("Сколько было посетителей?", "Какие планы в этом году?"),
+        ("Когда проходила выставка?", "спасибо"),
+    ],
+)
+def test_a_complete_question_stays_itself(previous: str, message: str) -> None:
+    """Context never hijacks a message that stands on its own."""
+    found = resolve(turn(previous), message, PERSONS)
+    assert found.kind == STANDALONE
+    assert found.question == message
+    assert not found.used_context and found.understood == ""
+
+
+def test_without_a_previous_turn_nothing_is_resolved() -> None:
+    """The first message of a conversation is always on its own."""
+    found = resolve(None, "а где?", PERSONS)
+    assert (found.kind, found.question) == (STANDALONE, "а где?")
+
+
+def test_an_ellipsis_takes_the_previous_topic() -> None:
+    """«а где именно, в каком городе?» after a question about the dates."""
+    found = resolve(turn("Подскажите, когда проходила выставка?"), "а где именно, в каком городе?")
+    assert found.kind == ELLIPSIS
+    assert found.question == "Где именно, в каком городе проходила выставка?"
+    assert found.understood == found.question
+
+
+def test_a_bare_question_word_takes_the_previous_topic() -> None:
+    """«а когда?» carries the previous question's names and words, not its question word."""
+    found = resolve(turn("Что показала Смоленская область?"), "а когда?")
+    assert found.kind == ELLIPSIS
+    assert found.question.startswith("Когда")
+    assert "Смоленская область" in found.question and "Что" not in found.question
+    assert [m.key for m in found.mentions] == ["ru-smolensk"]
+
+
+def test_a_pronoun_stands_for_the_previous_topic() -> None:
+    """«а кто его подписал?»: «его» is the centre the previous question was about."""
+    found = resolve(turn(CENTRE), "а кто его подписал?")
+    assert found.kind == PRONOUN
+    assert found.question.startswith("Кто подписал")
+    assert "торговый центр в смоленске" in found.question
+    assert " его " not in found.question
+
+
+def test_a_pronoun_stands_for_a_person_the_answer_named() -> None:
+    """After «Кто губернатор …?» answered with Анохин, «он» is Анохин."""
+    previous = turn(
+        "Кто губернатор Смоленской области?", Mention(PERSON, "prsанохин", "Василий Анохин")
+    )
+    found = resolve(previous, "а с кем он встретился?", PERSONS)
+    assert found.kind == PRONOUN
+    assert found.question == "С кем Василий Анохин встретился?"
+
+
+def test_a_pronoun_agrees_with_its_name() -> None:
+    """«она» after a question about an oblast is the oblast; «там» is its place."""
+    previous = turn("Что показала Смоленская область?")
+    assert "Смоленская область" in resolve(previous, "а что она привезла?").question
+    there = resolve(previous, "кто там губернатор?")
+    assert there.kind == PRONOUN and "Смоленская область" in there.question
+
+
+def test_a_demonstrative_points_back_to_the_noun_asked_about() -> None:
+    """«этот центр» after a question about the centre."""
+    found = resolve(turn(CENTRE), "где будет этот центр?")
+    assert found.kind == PRONOUN
+    assert "этот" not in found.question and "смоленске" in found.question
+
+
+@pytest.mark.parametrize(
+    ("previous", "message", "expected"),
+    [
+        (
+            "Сколько компаний из России участвовало?",
+            "а из Казахстана?",
+            "Сколько компаний из Казахстана участвовало?",
+        ),
+        (
+            "Сколько компаний из России участвовало?",
+            "а сколько из Беларуси?",
+            "Сколько компаний из Беларуси участвовало?",
+        ),
+        ("Что показала Смоленская область?", "а Витебская?", "Что показала Витебская?"),
+        ("Что подписали БЕЛАЗ и ИнДев?", "а Герофарм?", "Что подписали Герофарм?"),
+    ],
+)
+def test_a_swapped_name_asks_the_previous_question_again(
+    previous: str, message: str, expected: str
+) -> None:
+    """A name of the kind the previous question named replaces it (all of them)."""
+    found = resolve(turn(previous), message, PERSONS)
+    assert found.kind == SWAP
+    assert found.question == expected
+
+
+def test_a_name_of_a_new_kind_is_added_not_swapped() -> None:
+    """«а сколько из России?» after a question without a place narrows it."""
+    found = resolve(turn("Сколько было посетителей?"), "а сколько из России?")
+    assert found.kind == ELLIPSIS
+    assert "России" in found.question and "посетителей" in found.question
+
+
+@pytest.mark.parametrize(
+    ("message", "more"),
+    [
+        ("подробнее", "detail"),
+        ("а подробнее?", "detail"),
+        ("расскажи подробнее о нём", "detail"),
+        ("ещё", "next"),
+        ("а ещё?", "next"),
+        ("что ещё?", "next"),
+    ],
+)
+def test_more_continues_the_previous_answer(message: str, more: str) -> None:
+    """«подробнее» / «ещё»: the previous question again, to be continued."""
+    previous = turn("Какие соглашения подписали?")
+    found = resolve(previous, message)
+    assert (found.kind, found.more) == (MORE, more)
+    assert found.question == previous.question
+    assert found.understood.endswith("какие соглашения подписали?")
+
+
+def test_a_turn_survives_the_storage_and_garbage_does_not() -> None:
+    """Turns go through JSON; a record of another shape is no context at all."""
+    kept = Turn("Когда?", (Mention(PERSON, "prsанохин", "Анохин"),), (3, 4), read=2)
+    assert Turn.from_dict(kept.as_dict()) == kept
+    for garbage in (
+        None,
+        [],
+        {},
+        {"question": 42},
+        {"question": "  "},
+        {"question": "Когда?", "answer_ids": ["1"]},
+        {"question": "Когда?", "answer_ids": [True]},
+        {"question": "Когда?", "mentions": [["alien", "k", "t"]]},
+        {"question": "Когда?", "mentions": "Анохин"},
+        {"question": "Когда?", "read": "2"},
+    ):
+        assert Turn.from_dict(garbage) is None, garbage
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    previous=st.text(max_size=120),
+    message=st.text(max_size=200),
+)
+def test_any_text_resolves_to_a_bounded_question(previous: str, message: str) -> None:
+    """Hostile or random text on either side never raises and never grows without bound."""
+    previous_turn = Turn(previous) if previous.strip() else None
+    found = resolve(previous_turn, message, PERSONS)
+    assert found.kind in (STANDALONE, ELLIPSIS, PRONOUN, SWAP, MORE)
+    assert len(found.question) <= len(message) + 2 * len(previous) + 10
+    if found.kind == STANDALONE:
+        assert found.question == message
