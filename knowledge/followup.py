@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -72,7 +74,8 @@ MAX_MENTIONS = 8
 MAX_IDS = 30
 MAX_READ = 1000
 _TOKEN = re.compile(r"[A-Za-zА-Яа-яЁё]+|[0-9]+")
-_PROPER = ("Name", "Surn", "Patr", "Orgn", "Trad")
+_PROPER = frozenset({"Name", "Surn", "Patr", "Orgn", "Trad"})
+_PERSONAL = frozenset({"Name", "Surn"})
 _VERBS = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND"})
 _FUNCTION = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO"})
 
@@ -166,25 +169,27 @@ class Resolution:
 # ---------------------------------------------------------------- language data
 
 
+_Phrase = tuple[tuple[str, ...], str, str]
+
+
 @dataclass(frozen=True)
 class _Data:
     openers: tuple[tuple[str, ...], ...]
-    question_phrases: tuple[tuple[str, ...], ...]
     question_words: frozenset[str]
     head_seeking: frozenset[str]
     entity_questions: frozenset[str]
     person_questions: frozenset[str]
     anaphora: dict[str, str]
-    anaphora_phrases: tuple[tuple[tuple[str, ...], str], ...]
     demonstratives: frozenset[str]
     deictic_nouns: frozenset[str]
     more: dict[str, str]
-    more_phrases: tuple[tuple[tuple[str, ...], str], ...]
     telling: frozenset[str]
     auxiliary: frozenset[str]
     frame: frozenset[str]
     render: dict[str, str]
     exhibition: frozenset[str]
+    # multi-word phrases by their first word, longest first: («что ещё», «что за», «об этом»)
+    phrases: dict[str, tuple[_Phrase, ...]]
 
 
 def _phrases(items: Sequence[str]) -> tuple[tuple[str, ...], ...]:
@@ -227,19 +232,23 @@ def _data() -> _Data:
                 more_phrases.append((phrase, kind))
     lex = lexicon()
     cue_words = {w for phrase in lex.cues for w in phrase}
+    # order matters between equally long phrases: «что ещё» is more, not a question word
+    listed: list[_Phrase] = [(p, MORE_WORD, k) for p, k in more_phrases]
+    listed += [(p, QWORD, "") for p in _phrases(raw["question_phrases"])]
+    listed += [(p, ANAPHOR, k) for p, k in anaphora_phrases]
+    by_first: dict[str, list[_Phrase]] = {}
+    for item in listed:
+        by_first.setdefault(item[0][0], []).append(item)
     return _Data(
         openers=_phrases(raw["openers"]),
-        question_phrases=_phrases(raw["question_phrases"]),
         question_words=_forms(raw["question_words"]),
         head_seeking=_forms(raw["head_seeking"]),
         entity_questions=_forms(raw["entity_questions"]),
         person_questions=_forms(raw["person_questions"]),
         anaphora=anaphora,
-        anaphora_phrases=tuple(sorted(anaphora_phrases, key=lambda p: -len(p[0]))),
         demonstratives=_forms(raw["demonstratives"]),
         deictic_nouns=_forms(raw["deictic_nouns"]),
         more=more,
-        more_phrases=tuple(sorted(more_phrases, key=lambda p: -len(p[0]))),
         telling=_forms(raw["telling_verbs"]),
         auxiliary=_forms(raw["auxiliary_verbs"]),
         # «в каком городе», «какая цена»: words that frame a question, not its topic
@@ -249,6 +258,7 @@ def _data() -> _Data:
         | lex.unit_nouns,
         render=dict(raw["render"]),
         exhibition=frozenset(w for name in dotted_names() for w in words(name)),
+        phrases={k: tuple(sorted(v, key=lambda p: -len(p[0]))) for k, v in by_first.items()},
     )
 
 
@@ -264,7 +274,8 @@ class _Tok:
     lemma: str
     stem: str
     pos: str
-    tag: Any
+    # pymorphy3's grammemes of the likeliest parse, as a plain set (fast to test)
+    tag: frozenset[str]
 
 
 @lru_cache(maxsize=4096)
@@ -275,11 +286,12 @@ def _tokens(text: str) -> tuple[_Tok, ...]:
         colloquial = lexicon().colloquial.get(norm)
         if colloquial and len(words(colloquial)) == 1:
             norm = words(colloquial)[0]
-        tag = parse(norm).tag if norm.isalpha() else None
-        if tag is None:
-            pos = "NUMB"
+        if norm.isalpha():
+            parsed = parse(norm).tag
+            pos = "LATN" if norm.isascii() else str(parsed.POS)
+            tag = frozenset(str(g) for g in parsed.grammemes)
         else:
-            pos = "LATN" if norm.isascii() else str(tag.POS)
+            pos, tag = "NUMB", frozenset()
         toks.append(_Tok(m.group(), m.start(), m.end(), norm, lemma(norm), stem(norm), pos, tag))
     return tuple(toks)
 
@@ -347,6 +359,16 @@ def _match(norms: Sequence[str], i: int, phrases: Sequence[tuple[str, ...]]) -> 
     return 0
 
 
+def _phrase_at(
+    norms: Sequence[str], i: int, table: Mapping[str, tuple[_Phrase, ...]]
+) -> tuple[int, str, str] | None:
+    """(length, role, kind) of the longest multi-word phrase starting at ``i``."""
+    for phrase, role, kind in table.get(norms[i], ()):
+        if tuple(norms[i : i + len(phrase)]) == phrase:
+            return len(phrase), role, kind
+    return None
+
+
 def asks_for_person(question: str) -> bool:
     """Whether a question asks «кто?» (its answer names the people it is about)."""
     data = _data()
@@ -356,7 +378,7 @@ def asks_for_person(question: str) -> bool:
 
 def find_mentions(text: str, persons: Mapping[str, str] | None = None) -> tuple[Mention, ...]:
     """The places, people and organisations a text names (see :func:`resolve`)."""
-    return tuple(dict.fromkeys(s.mention for s in _spans(_tokens(text), persons or {})))
+    return _analyse(text, persons or _NO_PERSONS).mentions
 
 
 def _spans(toks: Sequence[_Tok], persons: Mapping[str, str]) -> list[_Span]:
@@ -382,11 +404,7 @@ def _spans(toks: Sequence[_Tok], persons: Mapping[str, str]) -> list[_Span]:
         tag = tok.tag
         surname = persons.get(tok.stem) if len(tok.norm) >= 4 else None
         # «сп», «твц» typed small are words the lexicon spells out, not names
-        proper = (
-            tag is not None
-            and any(g in tag for g in _PROPER)
-            and tok.norm not in lexicon().abbreviations
-        )
+        proper = bool(tag & _PROPER) and tok.norm not in lexicon().abbreviations
         capital = tok.raw[:1].isupper() and tok.pos in ("NOUN", "LATN", "ADJF", "None")
         shaped = (tok.raw.isupper() and len(tok.raw) >= 2) or (
             capital and (i != first or not is_known_word(tok.norm))
@@ -396,11 +414,11 @@ def _spans(toks: Sequence[_Tok], persons: Mapping[str, str]) -> list[_Span]:
         ):
             i += 1
             continue
-        if surname or (tag is not None and ("Surn" in tag or "Name" in tag) and capital):
+        if surname or (tag & _PERSONAL and capital):
             end = i + 1
             # «Александр Субботин»: first name and surname are one person
             while end < len(toks) and end not in taken and toks[end].raw[:1].isupper() and (
-                persons.get(toks[end].stem) or "Surn" in (toks[end].tag or ())
+                persons.get(toks[end].stem) or "Surn" in toks[end].tag
             ):
                 end += 1
             key = "prs" + toks[end - 1].stem
@@ -420,7 +438,32 @@ def _slice_text(toks: Sequence[_Tok], start: int, end: int) -> str:
     return " ".join(t.raw for t in toks[start:end])
 
 
+_NO_PERSONS: Mapping[str, str] = {}
+ANALYSED = 2048
+# text → (the persons mapping it was read with, the message): the previous question is read
+# again at every turn, and an answer's snippet for every «кто?»; the mapping is held, so its
+# id cannot be reused while the entry lives
+_analysed: OrderedDict[tuple[str, int], tuple[Mapping[str, str], _Message]] = OrderedDict()
+_analysed_lock = threading.Lock()  # converse() may run in a worker thread
+
+
 def _analyse(text: str, persons: Mapping[str, str]) -> _Message:
+    """The message cut into roles (read once, then from a small cache; never modified)."""
+    key = (text, id(persons))
+    with _analysed_lock:
+        cached = _analysed.get(key)
+        if cached is not None and cached[0] is persons:
+            _analysed.move_to_end(key)
+            return cached[1]
+    message = _read(text, persons)
+    with _analysed_lock:
+        _analysed[key] = (persons, message)
+        if len(_analysed) > ANALYSED:
+            _analysed.popitem(last=False)
+    return message
+
+
+def _read(text: str, persons: Mapping[str, str]) -> _Message:
     data = _data()
     lex = lexicon()
     toks = _tokens(text)
@@ -437,34 +480,18 @@ def _analyse(text: str, persons: Mapping[str, str]) -> _Message:
             roles[i] = MENTION
     i = size
     while i < len(toks):
-        if roles[i]:
+        found = None if roles[i] else _phrase_at(norms, i, data.phrases)
+        if found is None:
             i += 1
             continue
-        found = next(
-            ((len(p), k) for p, k in data.more_phrases if tuple(norms[i : i + len(p)]) == p),
-            None,
-        )
-        if found:
-            for j in range(i, i + found[0]):
-                roles[j], more[j] = MORE_WORD, found[1]
-            i += found[0]
-            continue
-        length = _match(norms, i, data.question_phrases)
-        if length:
-            for j in range(i, i + length):
-                roles[j] = QWORD
-            i += length
-            continue
-        anaphor = next(
-            ((len(p), k) for p, k in data.anaphora_phrases if tuple(norms[i : i + len(p)]) == p),
-            None,
-        )
-        if anaphor:
-            for j in range(i, i + anaphor[0]):
-                roles[j], anaphora[j] = ANAPHOR, anaphor[1]
-            i += anaphor[0]
-            continue
-        i += 1
+        length, role, kind = found
+        for j in range(i, i + length):
+            roles[j] = role
+            if role == MORE_WORD:
+                more[j] = kind
+            elif role == ANAPHOR:
+                anaphora[j] = kind
+        i += length
     for i, tok in enumerate(toks):
         if roles[i]:
             continue
@@ -740,9 +767,7 @@ def _with_preposition(mention: Mention, prev: _Message) -> str:
     return mention.text
 
 
-def _gender(tag: Any) -> str | None:
-    if tag is None:
-        return None
+def _gender(tag: frozenset[str]) -> str | None:
     for gender in ("plur", "masc", "femn", "neut"):
         if gender in tag:
             return gender
