@@ -566,12 +566,17 @@ def resolve(
             previous.mentions,
             more,
         )
-    if not anaphoric and _complete(message):
+    if not anaphoric and _complete(message, prev):
         return standalone
     if not message.has(NOUN, VERB, MODIFIER, MENTION, QWORD, ANAPHOR, DEMONSTRATIVE, FRAME):
         return standalone  # «спасибо», «ок»: not a question at all
-    known = {m.key: m for m in previous.mentions}
-    prev_mentions = list(dict.fromkeys([*prev.mentions, *known.values()]))
+    own = prev.mentions
+    answered = [m for m in previous.mentions if m not in own]  # people its answer named
+    # after «кто …?» the people the answer named come first: «он» is the one asked about —
+    # unless the message asks for others («с кем ещё он встречался?»: «он» is not the answer)
+    answer_first = asks_for_person(previous.question) and not message.more
+    first, then = (answered, own) if answer_first else (own, answered)
+    prev_mentions = list(dict.fromkeys([*first, *then]))
     prev_groups = {m.group for m in prev_mentions}
     swapped = message.groups() & prev_groups
     new_qwords = message.question_lemmas() - prev.question_lemmas()
@@ -618,7 +623,7 @@ def _more_kind(message: _Message) -> str:
     return "detail" if "detail" in kinds else "next"
 
 
-def _complete(message: _Message) -> bool:
+def _complete(message: _Message, prev: _Message) -> bool:
     """A question with a topic of its own (no pronoun pointing back was found)."""
     data = _data()
     qwords = message.question_lemmas()
@@ -627,7 +632,12 @@ def _complete(message: _Message) -> bool:
         # «а в Витебской?», «а беспилотник?», «Минск?»: a name or a noun alone continues the
         # previous question; «Расскажи о соглашениях» is a request of its own
         return message.has(TELLING) and not message.opener
-    if message.has(NOUN):
+    nouns = {message.toks[i].lemma for i in message.positions(NOUN)}
+    if nouns and not message.has(VERB) and not message.spans:
+        # «а что это за центр?» after a question about the centre: nothing new but the
+        # question word, so it asks about the previous topic
+        return not nouns <= {t.lemma for t in prev.toks}
+    if nouns:
         return True
     if message.spans and message.has(VERB):
         return True

@@ -193,3 +193,22 @@ def test_any_text_resolves_to_a_bounded_question(previous: str, message: str) ->
     assert len(found.question) <= len(message) + 2 * len(previous) + 10
     if found.kind == STANDALONE:
         assert found.question == message
+
+
+def test_a_question_word_about_the_same_thing_takes_the_previous_topic() -> None:
+    """«а что это за центр?» names nothing the previous question did not: it asks about it."""
+    found = resolve(turn("Где будет центр белорусской техники?"), "а что это за центр?")
+    assert found.kind == ELLIPSIS
+    assert "центр белорусской техники" in found.question
+
+
+def test_after_who_the_pronoun_is_the_answer_unless_asked_for_others() -> None:
+    """«он» after «кто …?» is the person the answer named; in «с кем ещё он …?» it is the
+    person the question named."""
+    previous = turn(
+        "кто из белорусов подписал соглашение с Анохиным?",
+        Mention(PERSON, "prsсубботин", "Александр Субботин"),
+    )
+    assert "Субботин" in resolve(previous, "а кто он такой?", PERSONS).question
+    others = resolve(previous, "а с кем ещё он встречался?", PERSONS)
+    assert "Анохин" in others.question and "Субботин" not in others.question
