@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import suppress
+from dataclasses import replace
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatAction, ChatType
@@ -143,6 +144,7 @@ async def more_handler(
     callback_answer: CallbackAnswer,
     service: KnowledgeService,
     store: StateStore,
+    state: FSMContext | None = None,
 ) -> None:
     """Receives «Ещё»/«Назад»: shows another page of snippets in the same message."""
     question = store.question(callback_data.q)
@@ -152,13 +154,22 @@ async def more_handler(
     answer = service.index.search(question)
     count = page_size(callback.message)
     start = max(0, callback_data.s)
+    # an answer that said how it understood the question keeps saying it on every page
+    understood = (callback.message.text or "").startswith(texts.UNDERSTOOD)
+    lead = texts.understood(question) if understood else ()
     await edit(
         callback.message,
-        answer_reply(answer, start, count),
+        answer_reply(answer, start, count, lead=lead),
         reply_markup=answer_keyboard(callback_data.q, answer, start, count)
         if answer.answered
         else None,
     )
+    turn = await recall(state)
+    if turn is not None and turn.question == question:
+        # a typed «ещё» goes on from the page the buttons reached
+        shown = [h.passage_id for h in answer.hits[start : start + count]]
+        ids = tuple(dict.fromkeys([*turn.answer_ids, *shown]))
+        await remember(state, replace(turn, answer_ids=ids))
 
 
 async def source_handler(

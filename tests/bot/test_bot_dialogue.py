@@ -68,6 +68,21 @@ async def test_more_shows_the_next_snippets_then_reads_on(harness: Harness) -> N
     assert detail.startswith(texts.UNDERSTOOD + "Подробнее: ")
 
 
+async def test_paging_buttons_keep_the_line_and_move_the_conversation_on(
+    harness: Harness,
+) -> None:
+    """«Ещё» under a follow-up keeps «Понял так»; a typed «ещё» then goes on from there."""
+    chat = harness.private()
+    await chat.send("Какие соглашения подписали?")
+    answer = only(await chat.send("а кто их подписал?"), "sendMessage")
+    assert answer.text.startswith(texts.UNDERSTOOD), answer.text
+    message_id = answer.result["message_id"]
+    page2 = only(await chat.press(message_id, texts.BUTTON_MORE), "editMessageText")
+    assert page2.text.startswith(texts.UNDERSTOOD) and "\n4. " in page2.text
+    typed = reply_text(await chat.send("ещё"))
+    assert "\n7. " in typed and "\n4. " not in typed, typed
+
+
 async def test_start_forgets_the_conversation(harness: Harness) -> None:
     """After /start, «а где?» has nothing to refer to."""
     chat = harness.private()
