@@ -14,6 +14,7 @@ from .followup import (
     DETAIL,
     MAX_MENTIONS,
     MORE,
+    NEXT,
     PERSON,
     Mention,
     Resolution,
@@ -65,6 +66,11 @@ def converse(
     if resolution.kind == MORE and previous is not None:
         return _go_on(index, resolution, previous, page)
     answer = index.search(resolution.question)
+    if resolution.more == NEXT and previous is not None:
+        # «а что ещё подписали?»: past the snippets shown already, if there are others
+        fresh = tuple(h for h in answer.hits if h.passage_id not in previous.answer_ids)
+        if fresh:
+            answer = replace(answer, hits=fresh)
     mentions = resolution.mentions
     if asks_for_person(resolution.question):
         mentions = _with_answer_people(index, mentions, answer)

@@ -77,6 +77,8 @@ _TOKEN = re.compile(r"[A-Za-zА-Яа-яЁё]+|[0-9]+")
 _PROPER = frozenset({"Name", "Surn", "Patr", "Orgn", "Trad"})
 _PERSONAL = frozenset({"Name", "Surn"})
 _VERBS = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND"})
+# what says something about the subject: verbs, and «сильна», «известно», «нужно»
+_PREDICATES = _VERBS | {"ADJS", "PRED"}
 _FUNCTION = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO"})
 
 
@@ -344,6 +346,25 @@ class _Message:
     def mentions(self) -> tuple[Mention, ...]:
         return tuple(dict.fromkeys(s.mention for s in self.spans))
 
+    def in_phrase(self, i: int) -> bool:
+        """Whether the word at ``i`` is governed by a preposition («из скольких стран»,
+        «в Смоленске»): it narrows a question, it is not what the question is about."""
+        j = i - 1
+        # «из скольких стран», «на каком новом стенде»: over determiners and modifiers
+        while j >= 0 and (
+            self.toks[j].pos in ("ADJF", "PRTF", "NUMR", "NUMB") or self.roles[j] == QWORD
+        ):
+            j -= 1
+        return j >= 0 and self.toks[j].pos == "PREP"
+
+    def heads(self) -> list[int]:
+        """Content nouns not governed by a preposition."""
+        return [i for i in self.positions(NOUN) if not self.in_phrase(i)]
+
+    def bare_mentions(self) -> list[Mention]:
+        """Names not governed by a preposition («кто такой Субботин», not «кто из Беларуси»)."""
+        return [s.mention for s in self.spans if not self.in_phrase(s.start)]
+
     def question_lemmas(self) -> set[str]:
         return {self.toks[i].lemma for i in self.positions(QWORD)}
 
@@ -394,31 +415,19 @@ def _spans(toks: Sequence[_Tok], persons: Mapping[str, str]) -> list[_Span]:
         text = _slice_text(toks, start, end)
         spans.append(_Span(start, end, Mention(PLACE, key, text)))
         taken.update(range(start, end))
-    first = next((i for i, t in enumerate(toks) if t.pos not in _FUNCTION), 0)
     i = 0
     while i < len(toks):
         tok = toks[i]
-        if i in taken or not tok.norm.isalpha() or len(tok.norm) < 2:
+        if i in taken or not _name_like(toks, i, persons):
             i += 1
             continue
-        tag = tok.tag
-        surname = persons.get(tok.stem) if len(tok.norm) >= 4 else None
-        # «сп», «твц» typed small are words the lexicon spells out, not names
-        proper = bool(tag & _PROPER) and tok.norm not in lexicon().abbreviations
-        capital = tok.raw[:1].isupper() and tok.pos in ("NOUN", "LATN", "ADJF", "None")
-        shaped = (tok.raw.isupper() and len(tok.raw) >= 2) or (
-            capital and (i != first or not is_known_word(tok.norm))
-        )
-        if tok.norm in data.exhibition or tok.lemma in data.exhibition or (
-            tok.lemma in lexicon().stopwords
-        ):
-            i += 1
-            continue
-        if surname or (tag & _PERSONAL and capital):
+        if persons.get(tok.stem) or (tok.tag & _PERSONAL and tok.raw[:1].isupper()):
             end = i + 1
-            # «Александр Субботин»: first name and surname are one person
+            # «Александр Субботин», «Руслан Страхар»: first name and surname are one person
             while end < len(toks) and end not in taken and toks[end].raw[:1].isupper() and (
-                persons.get(toks[end].stem) or "Surn" in toks[end].tag
+                persons.get(toks[end].stem)
+                or "Surn" in toks[end].tag
+                or ("Name" in toks[end - 1].tag and not is_known_word(toks[end].norm))
             ):
                 end += 1
             key = "prs" + toks[end - 1].stem
@@ -426,12 +435,42 @@ def _spans(toks: Sequence[_Tok], persons: Mapping[str, str]) -> list[_Span]:
             taken.update(range(i, end))
             i = end
             continue
-        if proper or shaped:
-            spans.append(_Span(i, i + 1, Mention(NAME, tok.lemma, tok.raw)))
-            taken.add(i)
-        i += 1
+        end = i + 1
+        # «СП Полесье», «ИнДев Солюшенс», «Университет Иннопром»: one name
+        while end < len(toks) and end not in taken and toks[end].raw[:1].isupper() and (
+            _name_like(toks, end, persons) or toks[end].lemma in data.exhibition
+        ):
+            end += 1
+        key = toks[end - 1].lemma
+        spans.append(_Span(i, end, Mention(NAME, key, _slice_text(toks, i, end))))
+        taken.update(range(i, end))
+        i = end
     spans.sort(key=lambda s: s.start)
     return spans
+
+
+def _name_like(toks: Sequence[_Tok], i: int, persons: Mapping[str, str]) -> bool:
+    """A person's or an organisation's name by its form: a surname the articles name, a proper
+    name of the dictionary, capitals («МАЗ»), or a capital letter where a sentence does not
+    start / on a word the dictionary does not know («Герофарм»)."""
+    tok = toks[i]
+    data = _data()
+    if not tok.norm.isalpha() or len(tok.norm) < 2:
+        return False
+    if tok.norm in data.exhibition or tok.lemma in data.exhibition:
+        return False  # the exhibition is what every question is about
+    if tok.lemma in lexicon().stopwords:
+        return False
+    if len(tok.norm) >= 4 and persons.get(tok.stem):
+        return True
+    # «сп», «твц» typed small are words the lexicon spells out, not names
+    abbreviations = lexicon().abbreviations
+    if tok.tag & _PROPER and tok.norm not in abbreviations and tok.lemma not in abbreviations:
+        return True
+    if tok.raw.isupper() and len(tok.raw) >= 2:
+        return True
+    capital = tok.raw[:1].isupper() and tok.pos in ("NOUN", "LATN", "ADJF", "None")
+    return capital and (i > 0 or not is_known_word(tok.norm))
 
 
 def _slice_text(toks: Sequence[_Tok], start: int, end: int) -> str:
@@ -510,7 +549,7 @@ def _read(text: str, persons: Mapping[str, str]) -> _Message:
             roles[i] = QWORD
         elif tok.norm in data.telling or (tok.pos in _VERBS and "impr" in tok.tag):
             roles[i] = TELLING
-        elif tok.pos in _VERBS:
+        elif tok.pos in _PREDICATES and not (tok.pos == "PRED" and tok.lemma in lex.stopwords):
             roles[i] = FILLER if tok.lemma in data.auxiliary else VERB
         elif tok.lemma in data.frame or tok.norm in data.frame:
             roles[i] = FRAME
@@ -580,36 +619,38 @@ def resolve(
     prev_groups = {m.group for m in prev_mentions}
     swapped = message.groups() & prev_groups
     new_qwords = message.question_lemmas() - prev.question_lemmas()
-    if swapped and not anaphoric and not new_qwords:
+    if swapped and not anaphoric and not new_qwords and not message.has(NOUN, VERB, MODIFIER):
         question = _swap(message, prev, swapped)
         kind = SWAP
     else:
         question = _extend(message, prev, prev_mentions, swapped, anaphoric)
         kind = PRONOUN if anaphoric else SWAP if swapped else ELLIPSIS
+    # «а что ещё подписали?»: the answer goes on past what was shown
+    more = NEXT if NEXT in message.more.values() else ""
     # the names the understood question is about (a pronoun's name is in it now)
-    return Resolution(question, kind, question, find_mentions(question, persons))
+    return Resolution(question, kind, question, find_mentions(question, persons), more)
 
 
 def _anaphoric(message: _Message, prev: _Message) -> bool:
     """Whether a pronoun or «этот …» in the message points back to the previous turn."""
-    nouns = message.positions(NOUN)
+    heads = message.heads()
     for i, kind in message.anaphora.items():
         before = [s.mention for s in message.spans if s.end <= i]
         if kind == "person" and any(m.group == "actor" for m in before):
             continue  # «что сказал Субботин и где он работает?»: its own antecedent
         if kind == "place" and any(m.group == PLACE for m in before):
             continue
-        if kind == "thing" and (nouns or message.spans):
-            continue  # «что это за выставка ИННОПРОМ?»: «это» points at its own noun
+        if (
+            kind == "thing"
+            and message.toks[i].norm == "это"
+            and (heads or message.bare_mentions() or message.has(VERB))
+        ):
+            continue  # «это правда, что ИННОПРОМ проходит в Минске?»: not a pronoun here
         if kind == "demonstrative":
             noun = _noun_after(message.toks, i)
-            head = message.toks[noun].lemma if noun is not None else ""
-            # «этот центр» after a question about the centre; «на этой выставке» in a
-            # question with a topic of its own names the thing itself
-            others = [j for j in nouns if j != noun]
-            if head not in {t.lemma for t in prev.toks} and others:
-                continue
-            if others:
+            # «где будет этот центр?», «какое это место в стране?» point back; «сколько
+            # компаний участвует в этой выставке?» has a topic of its own
+            if [j for j in heads if j != noun]:
                 continue
         return True
     return False
@@ -632,6 +673,10 @@ def _complete(message: _Message, prev: _Message) -> bool:
         # «а в Витебской?», «а беспилотник?», «Минск?»: a name or a noun alone continues the
         # previous question; «Расскажи о соглашениях» is a request of its own
         return message.has(TELLING) and not message.opener
+    if qwords & data.head_seeking and not message.heads() and not message.bare_mentions():
+        # «а из скольких стран?», «а на каком топливе?»: «сколько/какой» asks about a
+        # thing the message does not name
+        return False
     nouns = {message.toks[i].lemma for i in message.positions(NOUN)}
     if nouns and not message.has(VERB) and not message.spans:
         # «а что это за центр?» after a question about the centre: nothing new but the
@@ -641,9 +686,9 @@ def _complete(message: _Message, prev: _Message) -> bool:
         return True
     if message.spans and message.has(VERB):
         return True
+    # «кто такой Субботин?», «что за Герофарм?», «где Минск?»; not «а кто из Беларуси?»
     return bool(
-        message.spans
-        and not message.opener
+        message.bare_mentions()
         and qwords & data.entity_questions
         and not qwords & data.head_seeking
     )
@@ -706,7 +751,12 @@ def _extend(
 ) -> str:
     """The message with its pronoun resolved or the previous topic added:
     «а кто его подписал?» → «кто подписал торговый центр в Смоленске?»."""
-    keep = [r not in (OPENER, MORE_WORD) for r in message.roles]
+    data = _data()
+    # «а что ещё подписали?» keeps «что», drops «ещё»
+    keep = [
+        r != OPENER and not (r == MORE_WORD and t.norm in data.more)
+        for r, t in zip(message.roles, message.toks, strict=True)
+    ]
     replacements: dict[int, str] = {}
     referent_named = False
     if anaphoric:
@@ -720,6 +770,8 @@ def _extend(
                 referent_named = True
             else:
                 keep[i] = False
+                if i and message.toks[i - 1].pos == "PREP":
+                    keep[i - 1] = False  # «где у них …» → «где …» + the topic
     _drop_dangling(message, keep)
     pieces: list[str] = []
     for run_start, run_end in _runs(keep):
@@ -755,6 +807,8 @@ def _referent(
         places = [] if nouns else [m for m in prev_mentions if m.group == PLACE]
         ordered = actors + places
     elif kind == "place":
+        if prev.positions(NOUN):
+            return ""  # «что там будут продавать?» after «какой центр создадут в Смоленске?»
         ordered = [m for m in prev_mentions if m.group == PLACE]
     else:
         return ""

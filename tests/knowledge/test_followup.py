@@ -212,3 +212,72 @@ def test_after_who_the_pronoun_is_the_answer_unless_asked_for_others() -> None:
     assert "Субботин" in resolve(previous, "а кто он такой?", PERSONS).question
     others = resolve(previous, "а с кем ещё он встречался?", PERSONS)
     assert "Анохин" in others.question and "Субботин" not in others.question
+
+
+@pytest.mark.parametrize(
+    ("previous", "message", "expected"),
+    [
+        # «сколько/какой» asking about a thing only a preposition's phrase names
+        (
+            "Сколько компаний представили продукцию на выставке?",
+            "а из скольких стран?",
+            "Из скольких стран компаний представили продукцию на выставке?",
+        ),
+        (
+            "Какие самосвалы будет разрабатывать БЕЛАЗ?",
+            "а на каком топливе?",
+            "На каком топливе самосвалы разрабатывать БЕЛАЗ?",
+        ),
+        # «там» after a question about a thing in a place is the thing there
+        (
+            "Какой центр создадут в Смоленске?",
+            "что там будут продавать?",
+            "Что будут продавать центр в Смоленске?",
+        ),
+        # a pronoun that stands for the topic takes its preposition with it
+        ("Кто такой Руслан Страхар?", "где у них совместные предприятия?",
+         "Где совместные предприятия Руслан Страхар?"),
+        # «об этом» points back even in a question with a verb
+        ("Что такое Университет Иннопром?", "где об этом говорили?",
+         "Где говорили Университет Иннопром?"),
+        # «а кто из …?»: a name in a preposition's phrase narrows, it is not the topic
+        ("Кто выступал на пленарной сессии из России?", "а кто из Беларуси?",
+         "Кто выступал на пленарной сессии из Беларуси?"),
+    ],
+)
+def test_follow_ups_of_every_shape(previous: str, message: str, expected: str) -> None:
+    """Shapes of follow-up found by replaying conversations written from the articles."""
+    found = resolve(turn(previous), message, PERSONS)
+    assert found.used_context, found
+    assert found.question == expected
+
+
+@pytest.mark.parametrize(
+    ("previous", "message"),
+    [
+        ("Кто губернатор Ульяновской области?", "а Брестская чем сильна?"),
+        ("Что подписали Герофарм и Белмедпрепараты?", "а что такое Герофам?"),
+        ("Что сказал Анохин?", "а кто такой Субботин?"),
+        ("Когда проходила выставка?", "Это правда, что ИННОПРОМ проходит в Минске?"),
+    ],
+)
+def test_a_name_with_a_predicate_or_a_definition_question_stands_alone(
+    previous: str, message: str
+) -> None:
+    """«Брестская чем сильна?», «что такое Герофам?», «кто такой Субботин?» are complete."""
+    assert resolve(turn(previous), message, PERSONS).kind == STANDALONE
+
+
+def test_names_of_several_words_are_one_name() -> None:
+    """«СП Полесье», «ИнДев Солюшенс»: a classifier or a second word joins the name."""
+    assert [m.text for m in find_mentions("Где находится СП Полесье?")] == ["СП Полесье"]
+    names = find_mentions("Что подписали БЕЛАЗ и ИнДев Солюшенс?")
+    assert [m.text for m in names] == ["БЕЛАЗ", "ИнДев Солюшенс"]
+
+
+def test_what_else_goes_past_what_was_shown() -> None:
+    """«а что ещё договорились?» keeps its question word and asks for the rest."""
+    found = resolve(turn("Что за арбитражный центр создадут в Смоленской области?"),
+                    "а что ещё договорились?")
+    assert found.question.startswith("Что договорились")
+    assert found.more == "next" and found.kind == ELLIPSIS
