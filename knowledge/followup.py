@@ -673,6 +673,10 @@ def _complete(message: _Message, prev: _Message) -> bool:
         # «а в Витебской?», «а беспилотник?», «Минск?»: a name or a noun alone continues the
         # previous question; «Расскажи о соглашениях» is a request of its own
         return message.has(TELLING) and not message.opener
+    if message.has(FRAME) and (message.spans or message.has(NOUN)):
+        # «какой девиз у пленарной сессии?», «сколько лет Субботину?»: what is asked (the
+        # frame) and what it is asked about
+        return True
     if qwords & data.head_seeking and not message.heads() and not message.bare_mentions():
         # «а из скольких стран?», «а на каком топливе?»: «сколько/какой» asks about a
         # thing the message does not name

@@ -259,12 +259,15 @@ def test_follow_ups_of_every_shape(previous: str, message: str, expected: str) -
         ("Что подписали Герофарм и Белмедпрепараты?", "а что такое Герофам?"),
         ("Что сказал Анохин?", "а кто такой Субботин?"),
         ("Когда проходила выставка?", "Это правда, что ИННОПРОМ проходит в Минске?"),
+        ("Что показала Смоленская область?", "А какой девиз у пленарной сессии?"),
+        ("Сколько было посетителей?", "А сколько лет Субботину?"),
     ],
 )
 def test_a_name_with_a_predicate_or_a_definition_question_stands_alone(
     previous: str, message: str
 ) -> None:
-    """«Брестская чем сильна?», «что такое Герофам?», «кто такой Субботин?» are complete."""
+    """«Брестская чем сильна?», «что такое Герофам?», «кто такой Субботин?», «какой девиз у
+    сессии?» (what is asked and what about) are complete."""
     assert resolve(turn(previous), message, PERSONS).kind == STANDALONE
 
 
