@@ -618,10 +618,15 @@ def resolve(
     prev_mentions = list(dict.fromkeys([*first, *then]))
     prev_groups = {m.group for m in prev_mentions}
     swapped = message.groups() & prev_groups
-    new_qwords = message.question_lemmas() - prev.question_lemmas()
-    if swapped and not anaphoric and not new_qwords and not message.has(NOUN, VERB, MODIFIER):
-        question = _swap(message, prev, swapped)
-        kind = SWAP
+    qwords = message.question_lemmas()
+    bare = not qwords and not message.has(VERB)
+    names_only = swapped and qwords <= prev.question_lemmas() and not message.has(
+        NOUN, VERB, MODIFIER
+    )
+    if not anaphoric and (bare or names_only):
+        # the previous question again, about what the message names instead
+        question, replaced = _swap(message, prev, swapped)
+        kind = SWAP if replaced else ELLIPSIS
     else:
         question = _extend(message, prev, prev_mentions, swapped, anaphoric)
         kind = PRONOUN if anaphoric else SWAP if swapped else ELLIPSIS
@@ -701,27 +706,57 @@ def _complete(message: _Message, prev: _Message) -> bool:
 # ---------------------------------------------------------------- building the question
 
 
-def _swap(message: _Message, prev: _Message, groups: set[str]) -> str:
-    """The previous question about the new name: «Сколько компаний из России?» + «а из
-    Казахстана?» → «Сколько компаний из Казахстана?»."""
+def _swap(message: _Message, prev: _Message, groups: set[str]) -> tuple[str, bool]:
+    """The previous question about what the message names instead, and whether something
+    was replaced: «Сколько компаний из России?» + «а из Казахстана?» → «Сколько компаний из
+    Казахстана?»; «сколько было посетителей?» + «а компаний?» → «Сколько было компаний?»;
+    «что сказал Русских про станки?» + «а про Полесье?» → «Что сказал Русских про Полесье?».
+    Nothing to replace: the message is added to the previous question."""
     toks = prev.toks
-    keep = [r not in (OPENER,) for r in prev.roles]
-    insert_at: int | None = None
-    for span in prev.spans:
-        if span.mention.group in groups:
-            start = span.start
-            if start > 0 and toks[start - 1].pos == "PREP" and _preposition_before(message):
+    keep = [r != OPENER for r in prev.roles]
+    removed: list[int] = []
+
+    def drop(start: int, end: int) -> None:
+        for i in range(start, end):
+            keep[i] = False
+        removed.append(start)
+
+    content = [i for i, r in enumerate(message.roles) if r in (NOUN, MODIFIER, MENTION)]
+    first = content[0] if content else None
+    lead = message.toks[first - 1] if first else None
+    if lead is not None and lead.pos == "PREP":
+        # «а про Полесье?» after «что сказал Русских про станки?»: the phrase with the same
+        # preposition, whatever it names
+        for j, tok in enumerate(toks):
+            if keep[j] and tok.pos == "PREP" and tok.lemma == lead.lemma:
+                end = j + 1
+                while end < len(toks) and prev.roles[end] in (NOUN, MODIFIER, MENTION):
+                    end += 1
+                if end > j + 1:
+                    drop(j, end)
+                break
+    if not removed:
+        for span in prev.spans:
+            if span.mention.group in groups:
+                start = span.start
+                if start and toks[start - 1].pos == "PREP" and _preposition_before(message):
+                    start -= 1
+                drop(start, span.end)
+    if message.heads() and not (lead is not None and lead.pos == "PREP"):
+        # «а компаний?», «а белорусских компаний?»: the thing the previous question asked about
+        focus = next((i for i in prev.heads() if keep[i]), None)
+        if focus is not None:
+            start = focus
+            while start > 0 and prev.roles[start - 1] == MODIFIER and keep[start - 1]:
                 start -= 1
-            for i in range(start, span.end):
-                keep[i] = False
-            if insert_at is None:
-                insert_at = start
+            drop(start, focus + 1)
     segment = _message_core(message)
     new_lemmas = {message.toks[i].lemma for i in message.positions(NOUN, MODIFIER)}
     for i, tok in enumerate(toks):
         if keep[i] and prev.roles[i] in _CONTENT and tok.lemma in new_lemmas:
             keep[i] = False
     _drop_dangling(prev, keep)
+    insert_at = min(removed) if removed else None
     pieces: list[str] = []
     for run_start, run_end in _runs(keep):
         if insert_at is not None and insert_at <= run_start and segment:
@@ -730,7 +765,7 @@ def _swap(message: _Message, prev: _Message, groups: set[str]) -> str:
         pieces.append(prev.text[toks[run_start].start : toks[run_end - 1].end])
     if segment:
         pieces.append(segment)
-    return _sentence(" ".join(pieces))
+    return _sentence(" ".join(pieces)), bool(removed)
 
 
 def _preposition_before(message: _Message) -> bool:

@@ -123,12 +123,26 @@ def test_a_demonstrative_points_back_to_the_noun_asked_about() -> None:
         ),
         ("Что показала Смоленская область?", "а Витебская?", "Что показала Витебская?"),
         ("Что подписали БЕЛАЗ и ИнДев?", "а Герофарм?", "Что подписали Герофарм?"),
+        # a noun or a phrase instead of the one the previous question asked about
+        ("сколько было посетителей", "а компаний", "Сколько было компаний?"),
+        (
+            "сколько российских регионов участвовало",
+            "а белорусских компаний",
+            "Сколько белорусских компаний участвовало?",
+        ),
+        ("Что сказал Русских про станки?", "а про Полесье?", "Что сказал Русских про Полесье?"),
+        (
+            "Сколько соглашений реализует Витебская область с Россией?",
+            "а документов на уровне райисполкомов?",
+            "Сколько документов на уровне райисполкомов реализует Витебская область с Россией?",
+        ),
     ],
 )
 def test_a_swapped_name_asks_the_previous_question_again(
     previous: str, message: str, expected: str
 ) -> None:
-    """A name of the kind the previous question named replaces it (all of them)."""
+    """A name of the kind the previous question named replaces it (all of them); a noun
+    replaces the thing asked about, a phrase the phrase with the same preposition."""
     found = resolve(turn(previous), message, PERSONS)
     assert found.kind == SWAP
     assert found.question == expected
