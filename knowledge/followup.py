@@ -723,26 +723,24 @@ def _swap(message: _Message, prev: _Message, groups: set[str]) -> tuple[str, boo
 
     content = [i for i, r in enumerate(message.roles) if r in (NOUN, MODIFIER, MENTION)]
     first = content[0] if content else None
-    lead = message.toks[first - 1] if first else None
-    if lead is not None and lead.pos == "PREP":
+    before = message.toks[first - 1] if first else None
+    lead = before.lemma if before is not None and before.pos == "PREP" else ""
+    same_group = [span for span in prev.spans if span.mention.group in groups]
+    # a name of the same kind after the same preposition (or none) is the one replaced:
+    # «а с Брестской?» after «что подписала Смоленская область с Витебской?»
+    agreeing = [span for span in same_group if _preposition(prev, span.start) == lead]
+    phrase = _phrase_with(prev, lead) if lead else None
+    if agreeing:
+        for span in agreeing:
+            drop(span.start - 1 if lead else span.start, span.end)
+    elif phrase is not None:
         # «а про Полесье?» after «что сказал Русских про станки?»: the phrase with the same
         # preposition, whatever it names
-        for j, tok in enumerate(toks):
-            if keep[j] and tok.pos == "PREP" and tok.lemma == lead.lemma:
-                end = j + 1
-                while end < len(toks) and prev.roles[end] in (NOUN, MODIFIER, MENTION):
-                    end += 1
-                if end > j + 1:
-                    drop(j, end)
-                break
-    if not removed:
-        for span in prev.spans:
-            if span.mention.group in groups:
-                start = span.start
-                if start and toks[start - 1].pos == "PREP" and _preposition_before(message):
-                    start -= 1
-                drop(start, span.end)
-    if message.heads() and not (lead is not None and lead.pos == "PREP"):
+        drop(*phrase)
+    else:
+        for span in same_group:
+            drop(span.start, span.end)
+    if message.heads() and not lead:
         # «а компаний?», «а белорусских компаний?»: the thing the previous question asked about
         focus = next((i for i in prev.heads() if keep[i]), None)
         if focus is not None:
@@ -768,9 +766,22 @@ def _swap(message: _Message, prev: _Message, groups: set[str]) -> tuple[str, boo
     return _sentence(" ".join(pieces)), bool(removed)
 
 
-def _preposition_before(message: _Message) -> bool:
-    first = message.spans[0].start if message.spans else 0
-    return first > 0 and message.toks[first - 1].pos == "PREP"
+def _preposition(message: _Message, i: int) -> str:
+    """The preposition right before word ``i`` ("" when none)."""
+    return message.toks[i - 1].lemma if i and message.toks[i - 1].pos == "PREP" else ""
+
+
+def _phrase_with(message: _Message, preposition: str) -> tuple[int, int] | None:
+    """Where the first phrase of ``preposition`` and its words is, if the message has one."""
+    toks, roles = message.toks, message.roles
+    for j, tok in enumerate(toks):
+        if tok.pos == "PREP" and tok.lemma == preposition:
+            end = j + 1
+            while end < len(toks) and roles[end] in (NOUN, MODIFIER, MENTION):
+                end += 1
+            if end > j + 1:
+                return j, end
+    return None
 
 
 def _message_core(message: _Message) -> str:

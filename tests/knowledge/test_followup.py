@@ -298,3 +298,9 @@ def test_what_else_goes_past_what_was_shown() -> None:
                     "а что ещё договорились?")
     assert found.question.startswith("Что договорились")
     assert found.more == "next" and found.kind == ELLIPSIS
+
+
+def test_a_swapped_name_replaces_the_one_after_the_same_preposition() -> None:
+    """«а с Брестской?» replaces «с Витебской», not the other oblast of the question."""
+    found = resolve(turn("Что подписала Смоленская область с Витебской?"), "а с Брестской?")
+    assert found.question == "Что подписала Смоленская область с Брестской?"
