@@ -336,6 +336,8 @@ def _print_dialogue_report(path: Path, report: DialogueReport, quiet: bool) -> N
         f"{path.name}{' (sealed)' if report.sealed else ''}: dialogues={report.dialogues} "
         f"first hit@1={report.first_hit1:.3f} follow-ups={report.followups} "
         f"follow-up hit@1={report.followup_hit1:.3f} hit@3={report.followup_hit3:.3f} "
+        f"(after a right answer {report.followup_hit1_after_right:.3f} of "
+        f"{report.followups_after_right}) "
         f"oos={report.followup_oos} oos_refused={report.followup_oos_refused:.3f} "
         f"standalone={report.standalone} same={report.standalone_same:.3f} [{kinds}]"
     )

@@ -248,6 +248,10 @@ class DialogueReport:
     by_kind: dict[str, tuple[int, float]]
     misses: tuple[DialogueMiss, ...] = ()
     sealed: bool = False
+    # answerable follow-ups whose previous turn was answered right, and their hit@1: what the
+    # understanding itself gets right when it is not misled by a wrong earlier answer
+    followups_after_right: int = 0
+    followup_hit1_after_right: float = 0.0
 
     def as_dict(self) -> dict[str, object]:
         """The figures as a JSON-friendly dict (misses included unless sealed)."""
@@ -261,6 +265,8 @@ class DialogueReport:
             "followup_hit@3": round(self.followup_hit3, 4),
             "followup_oos": self.followup_oos,
             "followup_oos_refused": round(self.followup_oos_refused, 4),
+            "followups_after_right": self.followups_after_right,
+            "followup_hit@1_after_right": round(self.followup_hit1_after_right, 4),
             "standalone": self.standalone,
             "standalone_same": round(self.standalone_same, 4),
             "by_kind": {
@@ -355,18 +361,22 @@ def evaluate_dialogues(
     """
     n_dialogues = n_turns = first_n = first_hit = 0
     fu_n = fu_hit1 = fu_hit3 = fu_oos = fu_refused = 0
-    st_n = st_same = 0
+    st_n = st_same = after_n = after_hit = 0
     kinds: dict[str, list[int]] = {}
     misses: list[DialogueMiss] = []
     for dialogue in dialogues:
         n_dialogues += 1
         previous: Turn | None = None
+        previous_right = True
         for number, turn in enumerate(dialogue.turns, start=1):
             n_turns += 1
             exchange = converse(turn.question, previous)
             previous = exchange.turn
             shown = exchange.shown
             rank = _rank(shown, turn.expect) if shown.answered and turn.expect else None
+            was_right, previous_right = previous_right, (
+                not shown.answered if turn.expect_none else rank == 1
+            )
             if number == 1 or turn.kind is None:
                 if not turn.expect_none:
                     first_n += 1
@@ -391,6 +401,8 @@ def evaluate_dialogues(
                 continue
             fu_n += 1
             fu_hit1 += rank == 1
+            after_n += was_right
+            after_hit += was_right and rank == 1
             fu_hit3 += rank is not None and rank <= 3
             tally[1] += rank == 1
             if rank != 1:
@@ -410,6 +422,8 @@ def evaluate_dialogues(
         by_kind={k: (n, ok / n if n else 0.0) for k, (n, ok) in sorted(kinds.items())},
         misses=() if sealed else tuple(misses),
         sealed=sealed,
+        followups_after_right=after_n,
+        followup_hit1_after_right=after_hit / after_n if after_n else 0.0,
     )
 
 

@@ -103,6 +103,7 @@ def test_dialogues_are_scored_turn_by_turn(seeds_index: KnowledgeIndex) -> None:
     assert report.followup_hit1 == 0.5
     assert (report.followup_oos, report.followup_oos_refused) == (1, 1.0)
     assert (report.standalone, report.standalone_same) == (1, 1.0)
+    assert (report.followups_after_right, report.followup_hit1_after_right) == (2, 0.5)
     assert [(m.dialogue, m.number) for m in report.misses] == [("d2", 3)]
     sealed = evaluate_dialogues(dialogues, converse_on, seeds_index.search, sealed=True)
     assert sealed.misses == () and sealed.followup_hit1 == report.followup_hit1
