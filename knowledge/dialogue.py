@@ -20,7 +20,7 @@ from .followup import (
     Resolution,
     Turn,
     asks_for_person,
-    find_mentions,
+    names_in,
     resolve,
 )
 from .models import Answer, Hit
@@ -122,7 +122,7 @@ def _with_answer_people(
         if parts:
             people.append(Mention(PERSON, "prs" + stem(parts[-1]), person.name))
     if answer.answered and answer.hits:
-        named = find_mentions(answer.hits[0].text, index.vocabulary.persons)
+        named = names_in(answer.hits[0].text, index.vocabulary.persons)
         people += [m for m in named if m.kind == PERSON]
     new = list({p.key: p for p in reversed(people) if p.key not in known}.values())[::-1]
     return (*mentions, *new[:ANSWER_PEOPLE])[:MAX_MENTIONS]

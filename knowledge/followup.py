@@ -50,6 +50,7 @@ __all__ = [
     "Turn",
     "asks_for_person",
     "find_mentions",
+    "names_in",
     "resolve",
 ]
 
@@ -398,8 +399,15 @@ def asks_for_person(question: str) -> bool:
 
 
 def find_mentions(text: str, persons: Mapping[str, str] | None = None) -> tuple[Mention, ...]:
-    """The places, people and organisations a text names (see :func:`resolve`)."""
+    """The places, people and organisations a question names (see :func:`resolve`); the
+    question is read whole and kept for the next turn."""
     return _analyse(text, persons or _NO_PERSONS).mentions
+
+
+def names_in(text: str, persons: Mapping[str, str] | None = None) -> tuple[Mention, ...]:
+    """The places, people and organisations any text names (a snippet: names only, no
+    reading of the question in it)."""
+    return tuple(dict.fromkeys(s.mention for s in _spans(_tokens(text), persons or {})))
 
 
 def _spans(toks: Sequence[_Tok], persons: Mapping[str, str]) -> list[_Span]:
