@@ -76,6 +76,7 @@ MAX_IDS = 30
 MAX_READ = 1000
 _TOKEN = re.compile(r"[A-Za-zА-Яа-яЁё]+|[0-9]+")
 _PROPER = frozenset({"Name", "Surn", "Patr", "Orgn", "Trad"})
+_INDEFINITE = frozenset({"то", "нибудь", "либо"})
 _PERSONAL = frozenset({"Name", "Surn"})
 _VERBS = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND"})
 # what says something about the subject: verbs, and «сильна», «известно», «нужно»
@@ -180,6 +181,7 @@ class _Data:
     openers: tuple[tuple[str, ...], ...]
     question_words: frozenset[str]
     head_seeking: frozenset[str]
+    yes_no: frozenset[str]
     entity_questions: frozenset[str]
     person_questions: frozenset[str]
     anaphora: dict[str, str]
@@ -234,7 +236,9 @@ def _data() -> _Data:
             elif phrase:
                 more_phrases.append((phrase, kind))
     lex = lexicon()
-    cue_words = {w for phrase in lex.cues for w in phrase}
+    # a cue of one word («дата», «цена», «тема») frames a question; the words of longer cues
+    # («на какой улице», «в какой день») are topics elsewhere
+    cue_words = {phrase[0] for phrase in lex.cues if len(phrase) == 1}
     # order matters between equally long phrases: «что ещё» is more, not a question word
     listed: list[_Phrase] = [(p, MORE_WORD, k) for p, k in more_phrases]
     listed += [(p, QWORD, "") for p in _phrases(raw["question_phrases"])]
@@ -246,6 +250,7 @@ def _data() -> _Data:
         openers=_phrases(raw["openers"]),
         question_words=_forms(raw["question_words"]),
         head_seeking=_forms(raw["head_seeking"]),
+        yes_no=_forms(raw["yes_no"]),
         entity_questions=_forms(raw["entity_questions"]),
         person_questions=_forms(raw["person_questions"]),
         anaphora=anaphora,
@@ -539,6 +544,15 @@ def _read(text: str, persons: Mapping[str, str]) -> _Message:
             elif role == ANAPHOR:
                 anaphora[j] = kind
         i += length
+    # «добрый день», «как дела», «по итогам»: phrases, not a topic or a question
+    for i in range(len(toks)):
+        length = 0 if roles[i] else _match(norms, i, lex.grammar_phrases)
+        for j in range(i, i + length):
+            roles[j] = FILLER
+    for i, tok in enumerate(toks[:-1]):
+        # «кто-то», «что-нибудь», «какой-либо»: someone, not a question
+        if toks[i + 1].norm in _INDEFINITE and text[tok.end : tok.end + 1] == "-":
+            roles[i] = roles[i + 1] = FILLER
     for i, tok in enumerate(toks):
         if roles[i]:
             continue
@@ -571,6 +585,13 @@ def _read(text: str, persons: Mapping[str, str]) -> _Message:
             roles[i] = NOUN
         else:
             roles[i] = MODIFIER
+    wh = [i for i, r in enumerate(roles) if r == QWORD and toks[i].norm not in data.yes_no]
+    if not wh:
+        # «Киргизия была на выставке?», «был ли кто-то из Тегерана?»: with no question word
+        # (or only «ли»), «быть» is what is asked
+        for i, tok in enumerate(toks):
+            if roles[i] == FILLER and tok.pos in _VERBS and tok.lemma in data.auxiliary:
+                roles[i] = VERB
     return _Message(text, toks, roles, spans, anaphora, more)
 
 
@@ -648,10 +669,9 @@ def _anaphoric(message: _Message, prev: _Message) -> bool:
     """Whether a pronoun or «этот …» in the message points back to the previous turn."""
     heads = message.heads()
     for i, kind in message.anaphora.items():
-        before = [s.mention for s in message.spans if s.end <= i]
-        if kind == "person" and any(m.group == "actor" for m in before):
-            continue  # «что сказал Субботин и где он работает?»: its own antecedent
-        if kind == "place" and any(m.group == PLACE for m in before):
+        if kind in ("person", "place") and _antecedent_before(message, i):
+            # «что сказал Субботин и где он работает?»: the message names what its
+            # pronoun stands for
             continue
         if (
             kind == "thing"
@@ -661,11 +681,30 @@ def _anaphoric(message: _Message, prev: _Message) -> bool:
             continue  # «это правда, что ИННОПРОМ проходит в Минске?»: not a pronoun here
         if kind == "demonstrative":
             noun = _noun_after(message.toks, i)
+            exhibition = noun is not None and message.toks[noun].lemma in _data().exhibition
+            if exhibition or message.spans:
+                continue  # «когда был этот ИННОПРОМ в Минске?» names its own topic
             # «где будет этот центр?», «какое это место в стране?» point back; «сколько
             # компаний участвует в этой выставке?» has a topic of its own
             if [j for j in heads if j != noun]:
                 continue
         return True
+    return False
+
+
+def _antecedent_before(message: _Message, i: int) -> bool:
+    """A noun or a name before the pronoun at ``i``, in an earlier clause («…, что он …»,
+    «… и где он …»): not «какую долю экспорта она дает?», where «она» is the subject of the
+    very clause its object is in."""
+    boundary = False
+    for j in range(i - 1, -1, -1):
+        between = message.text[message.toks[j].end : message.toks[j + 1].start]
+        if any(c in between for c in ",;:—–-(?!.") or message.roles[j + 1] == QWORD:
+            boundary = True
+        if message.toks[j].pos == "CONJ" and message.roles[j] != OPENER:
+            boundary = True
+        if boundary and message.roles[j] in (NOUN, MENTION):
+            return True
     return False
 
 
@@ -683,14 +722,23 @@ def _complete(message: _Message, prev: _Message) -> bool:
     qwords = message.question_lemmas()
     bare = not qwords and not message.has(VERB)
     if bare:
-        # «а в Витебской?», «а беспилотник?», «Минск?»: a name or a noun alone continues the
-        # previous question; «Расскажи о соглашениях» is a request of its own
-        return message.has(TELLING) and not message.opener
+        # «а в Витебской?», «а беспилотник?», «из Казахстана?»: a name, a noun or a phrase
+        # continues the previous question; typed alone («водородные самосвалы») it is a
+        # search of its own, and so is «Расскажи о соглашениях»
+        toks = message.toks
+        # one phrase of a preposition and its words: «из Казахстана?», «про Полесье?»
+        leading = toks[0].pos == "PREP" and sum(t.pos == "PREP" for t in toks) == 1
+        return not message.opener and not leading
     if message.has(FRAME) and (message.spans or message.has(NOUN)):
         # «какой девиз у пленарной сессии?», «сколько лет Субботину?»: what is asked (the
         # frame) and what it is asked about
         return True
-    if qwords & data.head_seeking and not message.heads() and not message.bare_mentions():
+    if (
+        qwords & data.head_seeking
+        and not message.has(VERB)
+        and not message.heads()
+        and not message.bare_mentions()
+    ):
         # «а из скольких стран?», «а на каком топливе?»: «сколько/какой» asks about a
         # thing the message does not name
         return False
