@@ -82,8 +82,10 @@ def load_jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def eval_files() -> list[Path]:
-    """Every eval set of the project."""
-    return sorted((ROOT / "eval").glob("*.jsonl"))
+    """Every question set of the project (dialogue sets are not questions one by one)."""
+    from knowledge.evaluate import is_dialogue_file
+
+    return [p for p in sorted((ROOT / "eval").glob("*.jsonl")) if not is_dialogue_file(p)]
 
 
 def first_hit_ok(texts: Sequence[str], expect: Iterable[str]) -> bool:

@@ -60,12 +60,14 @@ TELEGRAM_SEND_RATE = 30  # messages/s a bot may send in total, roughly (Bot API 
 
 def load_questions() -> list[str]:
     """Every question of every eval set, in file order (the examples when there are none)."""
-    questions = [
-        json.loads(line)["question"]
+    rows = [
+        json.loads(line)
         for path in sorted((ROOT / "eval").glob("*.jsonl"))
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
+    # dialogue sets hold turns, not questions: their turns make sense only in order
+    questions = [row["question"] for row in rows if "question" in row]
     return questions or list(EXAMPLE_QUESTIONS)
 
 

@@ -21,6 +21,8 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from aiogram.utils.token import TokenValidationError
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
@@ -34,6 +36,7 @@ from .config import Settings
 from .handlers import setup_routers
 from .middlewares import InFlightUpdates, RetryAfterMiddleware, setup_middlewares
 from .state import StateStore, chat_key
+from .storage import ResilientStorage, StorageConfigError, build_storage
 
 __all__ = [
     "RedactTokenFilter",
@@ -117,15 +120,24 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
 
 
 def create_dispatcher(
-    service: KnowledgeService, state: StateStore, settings: Settings
+    service: KnowledgeService,
+    state: StateStore,
+    settings: Settings,
+    storage: BaseStorage | None = None,
 ) -> Dispatcher:
     """The dispatcher with every router and middleware; services as workflow data.
 
-    :return: a Dispatcher whose handlers receive ``service``, ``store`` and ``settings``;
-        its shutdown closes the service and the state database.
+    :param storage: aiogram's FSM storage (conversations, and any feature's FSM data):
+        ``build_storage(settings)`` in production, ``MemoryStorage`` when omitted. It is
+        wrapped in :class:`ResilientStorage`, so a failing storage costs data, never answers.
+    :return: a Dispatcher whose handlers receive ``service``, ``store``, ``settings`` and
+        aiogram's ``state``; its shutdown closes the service, the state database and the
+        storage.
     """
+    if not isinstance(storage, ResilientStorage):
+        storage = ResilientStorage(storage or MemoryStorage())
     dp = Dispatcher(
-        disable_fsm=True, name="innoprom", service=service, store=state, settings=settings
+        storage=storage, name="innoprom", service=service, store=state, settings=settings
     )
     dp.include_routers(*setup_routers(settings))
     dp["in_flight"] = setup_middlewares(dp, settings.throttle_seconds)
@@ -185,7 +197,13 @@ def run_bot(settings: Settings) -> int:
         bot = create_bot(settings)
     except TokenValidationError:
         return _fail(texts.BAD_TOKEN, 2)
-    setup_logging(settings.log_level, secrets=(token, secret))
+    try:
+        storage = build_storage(settings)
+    except StorageConfigError:
+        return _fail(texts.BAD_REDIS_URL, 2)
+    redis_url = settings.redis_url.get_secret_value()  # may carry a password
+    setup_logging(settings.log_level, secrets=(token, secret, redis_url))
+    logger.info("conversation context kept in %s", "Redis" if redis_url else "memory")
     try:
         service, report = KnowledgeService.open(settings.seeds_dir, settings.index_path)
     except BuildError as exc:
@@ -197,7 +215,7 @@ def run_bot(settings: Settings) -> int:
         retention_days=settings.state_retention_days,
         key=chat_key(token),
     )
-    dp = create_dispatcher(service, store, settings)
+    dp = create_dispatcher(service, store, settings, storage)
     try:
         if settings.webhook_url:
             asyncio.run(_serve_webhook(bot, dp, settings))

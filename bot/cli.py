@@ -18,8 +18,23 @@ import click
 
 from bot.config import Settings
 from knowledge import Answer, BuildError, KnowledgeIndex, build_index, load_index
-from knowledge.evaluate import evaluate, is_sealed, load_cases
-from knowledge.reply import answer_reply, plain
+from knowledge.dialogue import PAGE, Exchange, converse
+from knowledge.evaluate import (
+    Dialogue,
+    DialogueReport,
+    EvalReport,
+    dialogue_from_json,
+    evaluate,
+    evaluate_dialogues,
+    is_dialogue_file,
+    is_sealed,
+    load_cases,
+    load_dialogues,
+)
+from knowledge.followup import Turn
+from knowledge.reply import Reply, answer_reply, plain
+
+from . import texts
 
 __all__ = ["cli", "main"]
 
@@ -169,24 +184,85 @@ def build(seeds: Path | None, db: Path | None, workers: int) -> None:
 
 
 @cli.command()
-@click.argument("question", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def ask(question: str | None, as_json: bool) -> None:
-    """Answer a question; without one, read questions from stdin and print JSONL."""
+@click.argument("questions", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def ask(questions: tuple[str, ...], as_json: bool) -> None:
+    """Answer a question, or several as one conversation (each read in the context of the one
+    before: «когда проходила выставка?» «а где?»).
+
+    Without arguments, reads stdin: a line of text is a question on its own, a JSON line
+    {"id", "turns": [{"question": …}, …]} a dialogue; prints JSONL.
+    """
     settings = _settings()
     with _open(settings) as index:
-        if question is None:
+        if not questions:
             for line in sys.stdin:
                 line = line.strip()
                 if not line:
                     continue
-                click.echo(json.dumps(answer_json(index.search(line)), ensure_ascii=False))
+                item = _dialogue_line(line)
+                if item is None:
+                    click.echo(json.dumps(answer_json(index.search(line)), ensure_ascii=False))
+                    continue
+                turns = _talk(index, [t.question for t in item.turns])
+                click.echo(
+                    json.dumps(
+                        {"id": item.id, "turns": [exchange_json(e) for e in turns]},
+                        ensure_ascii=False,
+                    )
+                )
             return
-        answer = index.search(question)
+        exchanges = _talk(index, list(questions))
         if as_json:
-            click.echo(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
-        else:
-            click.echo(plain(answer_reply(answer)))
+            # one question: the documented answer object; a conversation: one per turn
+            found: Any = (
+                answer_json(exchanges[0].answer)
+                if len(exchanges) == 1
+                else [exchange_json(e) for e in exchanges]
+            )
+            click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+            return
+        for n, exchange in enumerate(exchanges):
+            if len(exchanges) > 1:
+                click.echo(f"{'' if n == 0 else chr(10)}» {questions[n]}")
+            click.echo(plain(_reply(exchange)))
+
+
+def _dialogue_line(line: str) -> Dialogue | None:
+    """A stdin line holding a dialogue object, or ``None`` for a plain question."""
+    if not line.startswith("{"):
+        return None
+    try:
+        item = json.loads(line)
+        return dialogue_from_json(item) if isinstance(item, dict) else None
+    except ValueError as exc:
+        raise click.ClickException(f"не диалог: {exc}") from exc
+
+
+def _talk(index: KnowledgeIndex, questions: list[str]) -> list[Exchange]:
+    """One conversation: each question in the context of the turn before it."""
+    exchanges: list[Exchange] = []
+    previous: Turn | None = None
+    for question in questions:
+        exchange = converse(index, question, previous)
+        exchanges.append(exchange)
+        previous = exchange.turn
+    return exchanges
+
+
+def _reply(exchange: Exchange) -> Reply:
+    lead = texts.understood(exchange.resolution.understood)
+    return answer_reply(exchange.answer, exchange.start, PAGE, lead=lead)
+
+
+def exchange_json(exchange: Exchange) -> dict[str, Any]:
+    """One turn of a conversation for ``ask --json``: the answer from the first snippet
+    shown, how the message was understood and the reply as shown."""
+    found = answer_json(exchange.shown)
+    found["kind"] = exchange.resolution.kind
+    found["understood"] = exchange.resolution.understood or None
+    found["reply"] = plain(_reply(exchange))
+    return found
 
 
 @cli.command(name="eval")
@@ -194,12 +270,26 @@ def ask(question: str | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--quiet", is_flag=True, help="Do not list the misses.")
 def eval_command(files: tuple[Path, ...], as_json: bool, quiet: bool) -> None:
-    """Score answers against JSONL question sets (hit@1, hit@3, MRR, oos_refused)."""
+    """Score answers against JSONL question sets (hit@1, hit@3, MRR, oos_refused) and dialogue
+    sets (follow-up hit@1, complete questions answered as without context)."""
     settings = _settings()
-    results = {}
+    results: dict[str, EvalReport | DialogueReport] = {}
     with _open(settings) as index:
         for path in files:
-            report = evaluate(load_cases(path), index.search, sealed=is_sealed(path))
+            sealed = is_sealed(path)
+            if is_dialogue_file(path):
+
+                def talk(text: str, previous: Turn | None) -> Exchange:
+                    return converse(index, text, previous)
+
+                dialogues = evaluate_dialogues(
+                    load_dialogues(path), talk, index.search, sealed=sealed
+                )
+                results[str(path)] = dialogues
+                if not as_json:
+                    _print_dialogue_report(path, dialogues, quiet)
+                continue
+            report = evaluate(load_cases(path), index.search, sealed=sealed)
             results[str(path)] = report
             if as_json:
                 continue
@@ -224,6 +314,33 @@ def eval_command(files: tuple[Path, ...], as_json: bool, quiet: bool) -> None:
         click.echo(
             json.dumps({k: v.as_dict() for k, v in results.items()}, ensure_ascii=False, indent=2)
         )
+
+
+def _print_dialogue_report(path: Path, report: DialogueReport, quiet: bool) -> None:
+    if not quiet:
+        for miss in report.misses:
+            if miss.hijacked:
+                state = "контекст изменил ответ"
+            else:
+                state = "отказ" if not miss.answered else f"ранг {miss.rank or '—'}"
+            click.echo(
+                f"MISS {miss.dialogue}/{miss.number} {miss.turn.kind} [{state}] "
+                f"{miss.turn.question}"
+            )
+            if miss.understood:
+                click.echo(f"     понял так: {miss.understood}")
+            if miss.first:
+                click.echo(f"     первый: {miss.first[:160]}")
+    kinds = " ".join(f"{k}={h:.2f}/{n}" for k, (n, h) in report.by_kind.items())
+    click.echo(
+        f"{path.name}{' (sealed)' if report.sealed else ''}: dialogues={report.dialogues} "
+        f"first hit@1={report.first_hit1:.3f} follow-ups={report.followups} "
+        f"follow-up hit@1={report.followup_hit1:.3f} hit@3={report.followup_hit3:.3f} "
+        f"(after a right answer {report.followup_hit1_after_right:.3f} of "
+        f"{report.followups_after_right}) "
+        f"oos={report.followup_oos} oos_refused={report.followup_oos_refused:.3f} "
+        f"standalone={report.standalone} same={report.standalone_same:.3f} [{kinds}]"
+    )
 
 
 def main() -> None:

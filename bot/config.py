@@ -71,6 +71,8 @@ class Settings:
     throttle_seconds: float = 1.0
     max_upload_bytes: int = 1_000_000
     state_retention_days: int = 30
+    # aiogram's RedisStorage for conversations shared by webhook replicas (may hold a password)
+    redis_url: Secret = field(default_factory=lambda: Secret(""))
 
     @classmethod
     def from_env(cls, env_file: Path | None = None) -> Settings:
@@ -100,6 +102,7 @@ class Settings:
             state_retention_days=int(retention)
             if retention.isdigit() and int(retention) >= 1
             else defaults.state_retention_days,
+            redis_url=Secret(env.get("REDIS_URL", "").strip()),
         )
 
 

@@ -69,6 +69,23 @@ FEEDBACK_THANKS = {1: "Спасибо! Рад, что пригодилось.", 
 REGION_PICK = "Выберите регион или напишите /region и название, например: /region Смоленская"
 NO_REGIONS = "В статьях пока не упоминается ни один регион."
 
+# ---------------------------------------------------------------- conversations
+
+UNDERSTOOD = "Понял так: "
+UNDERSTOOD_CHARS = 200
+
+
+def understood(question: str) -> tuple[Span, ...]:
+    """One short line before an answer that used the previous turn: how the message was
+    understood (empty when it was answered on its own)."""
+    question = " ".join(question.split())
+    if not question:
+        return ()
+    if len(question) > UNDERSTOOD_CHARS:
+        cut = question[: UNDERSTOOD_CHARS - 1]
+        question = (cut[: cut.rfind(" ")] if " " in cut else cut) + "…"
+    return (Span(UNDERSTOOD, "italic"), Span(question, "italic"), Span("\n\n"))
+
 
 def throttled(seconds: float) -> str:
     """The one-time notice for a user who writes faster than the bot answers."""
@@ -267,6 +284,7 @@ NO_TOKEN = (
     "BOT_TOKEN не задан: боту нечем войти в Telegram. Задайте его в окружении или в .env, "
     "а попробовать бота без токена можно в терминале: innoprom-bot chat"
 )
+BAD_REDIS_URL = "REDIS_URL не похож на адрес Redis (вида redis://127.0.0.1:6379/0)."
 BAD_TOKEN = "BOT_TOKEN не похож на токен бота (вида 123456:ABC…). Проверьте его у @BotFather."
 TOKEN_REJECTED = "Telegram не принял BOT_TOKEN (Unauthorized). Проверьте токен у @BotFather."
 NO_WEBHOOK_SECRET = (

@@ -152,10 +152,15 @@ def _hit_spans(hit: Hit, number: int) -> list[Span]:
     ]
 
 
-def answer_reply(answer: Answer, start: int = 0, count: int = 3) -> Reply:
-    """The reply to a question: fact lines first, then snippets with their sources."""
+def answer_reply(
+    answer: Answer, start: int = 0, count: int = 3, lead: Sequence[Span] = ()
+) -> Reply:
+    """The reply to a question: fact lines first, then snippets with their sources.
+
+    :param lead: spans put before everything else (how a follow-up question was understood).
+    """
     if not answer.answered:
-        return decline_reply(answer)
+        return decline_reply(answer, lead)
     spans: list[Span] = []
     if start == 0:
         for group in answer.figures:
@@ -173,12 +178,12 @@ def answer_reply(answer: Answer, start: int = 0, count: int = 3) -> Reply:
         spans.extend(_hit_spans(hit, i))
     if not page:
         spans.append(Span("Больше ничего по этому вопросу в статьях нет."))
-    return fit(_strip_end(spans))
+    return fit(_strip_end([*lead, *spans]))
 
 
-def decline_reply(answer: Answer) -> Reply:
+def decline_reply(answer: Answer, lead: Sequence[Span] = ()) -> Reply:
     """An honest «не знаю»: why, what the bot covers, and what to try instead."""
-    spans: list[Span] = []
+    spans: list[Span] = list(lead)
     if answer.decline_reason == "empty":
         spans.append(Span("Задайте вопрос о выставке " + EXHIBITION + " словами — "))
         spans.append(Span("я отвечаю по статьям о ней.\n\n"))

@@ -1203,6 +1203,26 @@ class KnowledgeIndex:
             text = " ".join([text, *(t[0] for t in more)])
         return text, self._sources[article_id]
 
+    def continuation(self, passage_id: int, paragraphs: int = 2) -> tuple[str, Source] | None:
+        """The paragraph around a passage and the ones after it, as the article goes on
+        («подробнее» in a conversation); paragraphs are separated by a line break."""
+        rows = self._query(
+            "SELECT article_id, paragraph FROM passages WHERE id = ?", (passage_id,)
+        )
+        if not rows:
+            return None
+        article_id, paragraph = rows[0]
+        texts = self._query(
+            "SELECT paragraph, text FROM passages WHERE article_id = ? AND paragraph >= ?"
+            " AND paragraph < ? ORDER BY paragraph, seq",
+            (article_id, paragraph, paragraph + max(1, paragraphs)),
+        )
+        by_paragraph: dict[int, list[str]] = {}
+        for number, text in texts:
+            by_paragraph.setdefault(number, []).append(text)
+        body = "\n".join(" ".join(parts) for _, parts in sorted(by_paragraph.items()))
+        return body, self._sources[article_id]
+
 
 _TIME_UNITS = frozenset({"день", "неделя", "месяц", "год", "час", "сутки"})
 _ORDINAL = frozenset(

@@ -1,5 +1,9 @@
 """Questions in free text and the buttons under answers: «Ещё», «Источник», 👍/👎.
 
+A question is read against the previous turn of the same chat and user (kept in aiogram's FSM
+storage by :mod:`bot.dialogue`): «а когда?», «а кто его подписал?», «а в Витебской?» and
+«подробнее» continue the conversation, and the reply says in one line how it was understood.
+
 This router goes last: its free-text handler takes whatever text is left, then unknown
 commands are named as such, and non-text messages in private chats get a hint.
 """
@@ -10,19 +14,23 @@ import asyncio
 import logging
 import sqlite3
 from contextlib import suppress
+from dataclasses import replace
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatAction, ChatType
 from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.chat_action import ChatActionSender
 
-from knowledge import Answer
+from knowledge.dialogue import Exchange, converse
+from knowledge.followup import Turn
 from knowledge.reply import EXAMPLE_QUESTIONS, answer_reply
 from knowledge.service import KnowledgeService
 
 from .. import texts
+from ..dialogue import recall, remember
 from ..filters import AddressedQuestion, UnknownCommand
 from ..keyboards import (
     AnswerPage,
@@ -54,8 +62,10 @@ async def answer_question(
     bot: Bot,
     service: KnowledgeService,
     store: StateStore,
+    state: FSMContext | None = None,
 ) -> None:
-    """Search (off the event loop, with the typing indicator), record, and reply."""
+    """Understand the question in the conversation's context, search (off the event loop
+    for a long message, with the typing indicator), record, keep the turn and reply."""
     thread_id = message.message_thread_id if message.is_topic_message else None
     # One «typing…» right away (a search takes milliseconds, so ChatActionSender's first
     # action could otherwise race the answer); the sender repeats it should a search be slow.
@@ -69,32 +79,41 @@ async def answer_question(
         message_thread_id=thread_id,
         initial_sleep=CHAT_ACTION_REPEAT,
     ):
-        answer = await search(service, question)
+        count = page_size(message)
+        previous = await recall(state)
+        exchange = await respond(service, question, previous, count)
+    await remember(state, exchange.turn)
+    answer, start = exchange.answer, exchange.start
+    lead = texts.understood(exchange.resolution.understood)
+    # buttons («Ещё», «Источник») find the snippets again by the question as understood
     try:
-        token: str | None = store.record_question(question, answer.answered, message.chat.id)
+        token: str | None = store.record_question(
+            exchange.resolution.question, answer.answered, message.chat.id
+        )
     except sqlite3.Error as exc:  # the bot's own database costs the buttons, not the answer
         logger.error("question not recorded: %s: %s", type(exc).__name__, exc)
         token = None
     if not answer.answered:
-        await send(message, answer_reply(answer), reply_markup=examples_keyboard(limit=3))
+        await send(message, answer_reply(answer, lead=lead), reply_markup=examples_keyboard(3))
         return
-    count = page_size(message)
     await send(
         message,
-        answer_reply(answer, 0, count),
-        reply_markup=answer_keyboard(token, answer, 0, count) if token else None,
+        answer_reply(answer, start, count, lead=lead),
+        reply_markup=answer_keyboard(token, answer, start, count) if token else None,
     )
 
 
 INLINE_SEARCH_CHARS = 200
 
 
-async def search(service: KnowledgeService, question: str) -> Answer:
-    """A search: on the event loop for an ordinary question (about a millisecond — a thread
-    hop costs more than that), in a worker thread for a long message."""
+async def respond(
+    service: KnowledgeService, question: str, previous: Turn | None, count: int
+) -> Exchange:
+    """Understand and answer: on the event loop for an ordinary question (about a
+    millisecond — a thread hop costs more than that), in a worker thread for a long one."""
     if len(question) <= INLINE_SEARCH_CHARS:
-        return service.index.search(question)
-    return await asyncio.to_thread(service.index.search, question)
+        return converse(service.index, question, previous, page=count)
+    return await asyncio.to_thread(converse, service.index, question, previous, page=count)
 
 
 async def question_handler(
@@ -103,9 +122,10 @@ async def question_handler(
     bot: Bot,
     service: KnowledgeService,
     store: StateStore,
+    state: FSMContext | None = None,
 ) -> None:
     """Receives a text question (private, or addressed to the bot in a group)."""
-    await answer_question(message, question, bot, service, store)
+    await answer_question(message, question, bot, service, store, state)
 
 
 async def example_handler(
@@ -114,6 +134,7 @@ async def example_handler(
     bot: Bot,
     service: KnowledgeService,
     store: StateStore,
+    state: FSMContext | None = None,
 ) -> None:
     """Receives an example-question button: answers it as if it had been typed."""
     if not isinstance(callback.message, Message):
@@ -121,7 +142,7 @@ async def example_handler(
     if not 0 <= callback_data.i < len(EXAMPLE_QUESTIONS):
         return
     question = EXAMPLE_QUESTIONS[callback_data.i]
-    await answer_question(callback.message, question, bot, service, store)
+    await answer_question(callback.message, question, bot, service, store, state)
 
 
 async def more_handler(
@@ -130,6 +151,7 @@ async def more_handler(
     callback_answer: CallbackAnswer,
     service: KnowledgeService,
     store: StateStore,
+    state: FSMContext | None = None,
 ) -> None:
     """Receives «Ещё»/«Назад»: shows another page of snippets in the same message."""
     question = _question_of(callback, callback_data.q, store)
@@ -139,13 +161,22 @@ async def more_handler(
     answer = service.index.search(question)
     count = page_size(callback.message)
     start = max(0, callback_data.s)
+    # an answer that said how it understood the question keeps saying it on every page
+    understood = (callback.message.text or "").startswith(texts.UNDERSTOOD)
+    lead = texts.understood(question) if understood else ()
     await edit(
         callback.message,
-        answer_reply(answer, start, count),
+        answer_reply(answer, start, count, lead=lead),
         reply_markup=answer_keyboard(callback_data.q, answer, start, count)
         if answer.answered
         else None,
     )
+    turn = await recall(state)
+    if turn is not None and turn.question == question:
+        # a typed «ещё» goes on from the page the buttons reached
+        shown = [h.passage_id for h in answer.hits[start : start + count]]
+        ids = tuple(dict.fromkeys([*turn.answer_ids, *shown]))
+        await remember(state, replace(turn, answer_ids=ids))
 
 
 async def source_handler(

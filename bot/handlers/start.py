@@ -1,15 +1,20 @@
-"""/start and /help: what the bot knows, the commands, example questions as buttons."""
+"""/start and /help: what the bot knows, the commands, example questions as buttons.
+
+/start also begins a new conversation: the previous question is forgotten.
+"""
 
 from __future__ import annotations
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandStart
+from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from knowledge.service import KnowledgeService
 
 from .. import texts
 from ..config import Settings
+from ..dialogue import forget
 from ..keyboards import examples_keyboard
 from ..render import is_private, send
 
@@ -30,9 +35,21 @@ async def command_help_handler(
     await send(message, reply, reply_markup=examples_keyboard())
 
 
+async def command_start_handler(
+    message: Message,
+    bot: Bot,
+    service: KnowledgeService,
+    settings: Settings,
+    state: FSMContext | None = None,
+) -> None:
+    """Receives /start: forgets the conversation so far, then answers like /help."""
+    await forget(state)
+    await command_help_handler(message, bot, service, settings)
+
+
 def setup() -> Router:
     """The router for /start and /help."""
     router = Router(name=__name__)
-    router.message.register(command_help_handler, CommandStart())
+    router.message.register(command_start_handler, CommandStart())
     router.message.register(command_help_handler, Command("help"))
     return router

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiogram import Bot, Dispatcher
+from aiogram.fsm.storage.base import BaseStorage
 
 from bot.app import create_bot, create_dispatcher
 from bot.config import PROJECT_ROOT, Secret, Settings
@@ -55,8 +56,9 @@ class Harness:
     chats: dict[tuple[int, int], LocalChat] = field(default_factory=dict)
 
     @classmethod
-    def start(cls, settings: Settings) -> Harness:
-        """Build the service, the state database, the bot and ``create_dispatcher``."""
+    def start(cls, settings: Settings, storage: BaseStorage | None = None) -> Harness:
+        """Build the service, the state database, the bot and ``create_dispatcher`` (with
+        its FSM ``storage``: memory when omitted)."""
         service = KnowledgeService(
             KnowledgeIndex.open(settings.index_path),
             settings.seeds_dir,
@@ -66,7 +68,7 @@ class Harness:
         store = StateStore(settings.state_path)
         session = LocalSession()
         bot = create_bot(settings, session=session)
-        dp = create_dispatcher(service, store, settings)
+        dp = create_dispatcher(service, store, settings, storage)
         return cls(settings, service, store, session, bot, dp)
 
     def close(self) -> None:

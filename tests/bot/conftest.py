@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from bot_testkit import SEEDS, Harness, own_copy_settings
+from redis_server import RedisServer
 
 from bot.config import Settings
 from knowledge import build_index
@@ -36,3 +37,11 @@ def harness(settings: Settings) -> Iterator[Harness]:
     h = Harness.start(settings)
     yield h
     h.close()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """One redis-server of our own for the session (tests share it, keys apart per test)."""
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()

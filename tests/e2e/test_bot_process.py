@@ -225,6 +225,16 @@ async def test_question_gets_the_figure_and_a_source(e2e_tg: FakeTelegram) -> No
     assert "👍" in names and "👎" in names, names
 
 
+async def test_follow_up_is_understood_in_the_conversation(e2e_tg: FakeTelegram) -> None:
+    tg = e2e_tg
+    user = tg.new_user()
+    await say(tg, user, "Когда проходила выставка?")
+    reply = await say(tg, user, "а где?")
+    text = reply.text or ""
+    assert text.startswith("Понял так: Где проходила выставка?"), text
+    assert "Минск" in text and _SOURCE.search(text), text
+
+
 async def test_more_edits_the_same_message_and_source_sends_the_paragraph(
     e2e_tg: FakeTelegram,
 ) -> None:

@@ -107,3 +107,55 @@ def test_eval_of_a_sealed_set_prints_aggregates_only(runner: CliRunner, tmp_path
     (folder / "sealed.txt").write_text("", "utf-8")
     result = runner.invoke(cli, ["eval", str(sealed)])
     assert "MISS s1" in result.output  # not sealed any more: misses are listed
+
+
+def test_ask_several_questions_is_one_conversation(runner: CliRunner) -> None:
+    """`ask Q1 Q2`: the second is read in the context of the first, and says so."""
+    result = runner.invoke(cli, ["ask", "Когда проходила выставка?", "а где?"])
+    assert result.exit_code == 0, result.output
+    second = result.output[result.output.index("» а где?") :]
+    assert "Понял так: Где проходила выставка?" in second
+    assert "Минск" in second
+    result = runner.invoke(cli, ["ask", "--json", "Когда проходила выставка?", "а где?"])
+    turns = json.loads(result.stdout[result.stdout.index("[") :])
+    assert [t["kind"] for t in turns] == ["standalone", "ellipsis"]
+    assert turns[1]["understood"] == "Где проходила выставка?"
+
+
+def test_ask_reads_dialogues_from_stdin(runner: CliRunner) -> None:
+    """A JSON line with turns is one conversation; a plain line stays a lone question."""
+    dialogue = {"id": "d1", "turns": [{"question": "Кто губернатор смоленщины?"},
+                                      {"question": "а с кем он встретился?"}]}
+    lines = [json.dumps(dialogue, ensure_ascii=False), "Сколько было посетителей?"]
+    result = runner.invoke(cli, ["ask"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    first, second = [json.loads(x) for x in result.stdout.splitlines() if x.startswith("{")]
+    assert first["id"] == "d1" and "Анохин" in first["turns"][1]["understood"]
+    assert second["question"] == "Сколько было посетителей?" and "kind" not in second
+    result = runner.invoke(cli, ["ask"], input='{"id": "bad", "turns": []}\n')
+    assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_eval_scores_dialogues_and_a_sealed_one_by_aggregates(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A dialogue set gets follow-up figures; sealed, it shows no question and no miss."""
+    folder = tmp_path / "dialogues"
+    folder.mkdir()
+    dialogue = {"id": "secret-1", "turns": [
+        {"question": "Когда проходила выставка?", "expect": ["с 29 сентября"]},
+        {"question": "а где же погода?", "expect": ["нет такого текста"], "kind": "ellipsis",
+         "understood": "Где погода?"},
+    ]}
+    path = folder / "talks_qa.jsonl"
+    path.write_text(json.dumps(dialogue, ensure_ascii=False) + "\n", "utf-8")
+    result = runner.invoke(cli, ["eval", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "follow-up hit@1=0.000" in result.output and "MISS secret-1/2" in result.output
+    (folder / "sealed.txt").write_text("talks_qa.jsonl\n", "utf-8")
+    for args in (["eval", str(path)], ["eval", "--json", str(path)]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        assert "погода" not in result.output and "secret-1" not in result.output
+    figures = next(iter(json.loads(result.stdout[result.stdout.index("{") :]).values()))
+    assert figures["sealed"] and figures["misses"] == [] and figures["followups"] == 1

@@ -191,6 +191,20 @@ def test_context_returns_the_paragraph(seeds_index: KnowledgeIndex) -> None:
     assert source == hit.source
 
 
+def test_continuation_reads_on_into_the_next_paragraph(seeds_index: KnowledgeIndex) -> None:
+    """«подробнее» reads the article on: the hit's paragraph, then the one after it."""
+    hit = seeds_index.search("что сказал Субботин губернаторам России?").hits[0]
+    assert "мы открыты к сотрудничеству" in hit.text
+    found = seeds_index.continuation(hit.passage_id)
+    assert found is not None
+    text, source = found
+    first, second = text.split("\n")
+    assert "мы открыты к сотрудничеству" in first
+    assert "значительный опыт в развитии эффективного партнерства" in second
+    assert source == hit.source
+    assert seeds_index.continuation(10**9) is None
+
+
 def test_dev_set_quality_floor(seeds_index: KnowledgeIndex) -> None:
     """The issue's floor on the dev sample: hit@1 ≥ 0.90, out-of-scope declined ≥ 0.85."""
     report = evaluate(load_cases(ROOT / "eval" / "dev_qa.jsonl"), seeds_index.search)
