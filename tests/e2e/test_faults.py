@@ -584,7 +584,8 @@ async def test_sigterm_after_all_the_faults_exits_zero(
     code = await bot_process.terminate(timeout=10)
     output = bot_process.output()
     assert code == 0, output[-3000:]
-    assert loop.time() - started < 5, "SIGTERM took too long"
+    # prompt: not the long poll's timeout nor the shutdown grace (8 s) for updates in flight
+    assert loop.time() - started < 8, "SIGTERM took too long"
     assert not token_leaks(tg, output)
     assert unexpected_tracebacks(output) == []
     assert refused(tg) == [], "requests Telegram would refuse, over the whole module"
