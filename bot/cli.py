@@ -18,8 +18,10 @@ import click
 
 from bot.config import Settings
 from knowledge import Answer, BuildError, KnowledgeIndex, build_index, load_index
+from knowledge.dialogue import small_talk
 from knowledge.evaluate import evaluate, is_sealed, load_cases
-from knowledge.reply import answer_reply, plain
+from knowledge.reply import answer_reply, plain, small_talk_reply
+from knowledge.russian import count
 
 __all__ = ["cli", "main"]
 
@@ -47,15 +49,16 @@ def _open(settings: Settings) -> KnowledgeIndex:
         raise click.ClickException(f"не удалось построить индекс: {exc}") from exc
     if report is not None:
         click.echo(
-            f"индекс построен: {report.articles} статей, {report.passages} фрагментов, "
-            f"{report.elapsed_ms:.0f} мс",
+            f"индекс построен: {count(report.articles, 'статья')}, "
+            f"{count(report.passages, 'фрагмент')}, {report.elapsed_ms:.0f} мс",
             err=True,
         )
     return index
 
 
-def answer_json(answer: Answer) -> dict[str, Any]:
-    """The ``ask --json`` object for one answer."""
+def answer_json(answer: Answer, agreements_total: int | None = None) -> dict[str, Any]:
+    """The ``ask --json`` object for one answer (``hits`` and ``facts`` as the engine gave
+    them; ``reply`` as a person reads it)."""
     return {
         "question": answer.question,
         "answered": answer.answered,
@@ -103,7 +106,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 for p in answer.people
             ),
         ],
-        "reply": plain(answer_reply(answer)),
+        "reply": plain(answer_reply(answer, agreements_total=agreements_total)),
     }
 
 
@@ -175,18 +178,24 @@ def ask(question: str | None, as_json: bool) -> None:
     """Answer a question; without one, read questions from stdin and print JSONL."""
     settings = _settings()
     with _open(settings) as index:
+        total = index.info.facts.get("agreements")
         if question is None:
             for line in sys.stdin:
                 line = line.strip()
                 if not line:
                     continue
-                click.echo(json.dumps(answer_json(index.search(line)), ensure_ascii=False))
+                data = answer_json(index.search(line), total)
+                click.echo(json.dumps(data, ensure_ascii=False))
+            return
+        kinds = small_talk(question)
+        if kinds and not as_json:
+            click.echo(plain(small_talk_reply(kinds)))
             return
         answer = index.search(question)
         if as_json:
-            click.echo(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
+            click.echo(json.dumps(answer_json(answer, total), ensure_ascii=False, indent=2))
         else:
-            click.echo(plain(answer_reply(answer)))
+            click.echo(plain(answer_reply(answer, agreements_total=total)))
 
 
 @cli.command(name="eval")

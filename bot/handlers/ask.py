@@ -19,7 +19,9 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.chat_action import ChatActionSender
 
 from knowledge import Answer
-from knowledge.reply import EXAMPLE_QUESTIONS, answer_reply
+from knowledge.dialogue import small_talk
+from knowledge.present import Presentation, present
+from knowledge.reply import EXAMPLE_QUESTIONS, answer_reply, small_talk_reply
 from knowledge.service import KnowledgeService
 
 from .. import texts
@@ -48,6 +50,15 @@ def page_size(message: Message) -> int:
     return 3 if is_private(message) else 2
 
 
+def agreements_total(service: KnowledgeService) -> int | None:
+    """How many agreements the index holds (the answer's header points to /agreements)."""
+    return service.index.info.facts.get("agreements")
+
+
+def _shown(answer: Answer, message: Message) -> Presentation:
+    return present(answer, page_size(message))
+
+
 async def answer_question(
     message: Message,
     question: str,
@@ -55,7 +66,12 @@ async def answer_question(
     service: KnowledgeService,
     store: StateStore,
 ) -> None:
-    """Search (off the event loop, with the typing indicator), record, and reply."""
+    """Search (off the event loop, with the typing indicator), record, and reply; small talk
+    («спасибо», «привет») is answered in kind and never searched."""
+    kinds = small_talk(question)
+    if kinds:
+        await send(message, small_talk_reply(kinds))
+        return
     thread_id = message.message_thread_id if message.is_topic_message else None
     # One «typing…» right away (a search takes milliseconds, so ChatActionSender's first
     # action could otherwise race the answer); the sender repeats it should a search be slow.
@@ -78,11 +94,12 @@ async def answer_question(
     if not answer.answered:
         await send(message, answer_reply(answer), reply_markup=examples_keyboard(limit=3))
         return
-    count = page_size(message)
+    shown = _shown(answer, message)
+    count = shown.first_page
     await send(
         message,
-        answer_reply(answer, 0, count),
-        reply_markup=answer_keyboard(token, answer, 0, count) if token else None,
+        answer_reply(shown, 0, count, agreements_total(service)),
+        reply_markup=answer_keyboard(token, shown, 0, count) if token else None,
     )
 
 
@@ -136,14 +153,14 @@ async def more_handler(
     if question is None or not isinstance(callback.message, Message):
         callback_answer.text = texts.STALE_BUTTON
         return
-    answer = service.index.search(question)
-    count = page_size(callback.message)
+    shown = _shown(service.index.search(question), callback.message)
+    count = shown.first_page
     start = max(0, callback_data.s)
     await edit(
         callback.message,
-        answer_reply(answer, start, count),
-        reply_markup=answer_keyboard(callback_data.q, answer, start, count)
-        if answer.answered
+        answer_reply(shown, start, count, agreements_total(service)),
+        reply_markup=answer_keyboard(callback_data.q, shown, start, count)
+        if shown.answered
         else None,
     )
 
@@ -161,10 +178,10 @@ async def source_handler(
         callback_answer.text = texts.STALE_BUTTON
         return
     index = service.index
-    hits = index.search(question).hits
+    snippets = _shown(index.search(question), callback.message).snippets
     context = (
-        index.context(hits[callback_data.n].passage_id)
-        if 0 <= callback_data.n < len(hits)
+        index.context(snippets[callback_data.n].passage_id)
+        if 0 <= callback_data.n < len(snippets)
         else None
     )
     if context is None:

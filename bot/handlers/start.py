@@ -16,10 +16,15 @@ from ..render import is_private, send
 __all__ = ["setup"]
 
 
+async def command_start_handler(message: Message, service: KnowledgeService) -> None:
+    """Receives /start (with or without a deep-link payload)."""
+    await send(message, texts.start_reply(service.index.info), reply_markup=examples_keyboard())
+
+
 async def command_help_handler(
     message: Message, bot: Bot, service: KnowledgeService, settings: Settings
 ) -> None:
-    """Receives /start (with or without a deep-link payload) and /help."""
+    """Receives /help: how to ask, the buttons, the commands."""
     me = await bot.me()
     admin = (
         is_private(message)
@@ -33,6 +38,6 @@ async def command_help_handler(
 def setup() -> Router:
     """The router for /start and /help."""
     router = Router(name=__name__)
-    router.message.register(command_help_handler, CommandStart())
+    router.message.register(command_start_handler, CommandStart())
     router.message.register(command_help_handler, Command("help"))
     return router
