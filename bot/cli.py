@@ -235,6 +235,42 @@ def eval_command(files: tuple[Path, ...], as_json: bool, quiet: bool) -> None:
         )
 
 
+@cli.command(name="check-replies")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--examples", is_flag=True, help="List questions breaking a rule (not sealed).")
+def check_replies(files: tuple[Path, ...], examples: bool) -> None:
+    """Count the messages breaking each reply rule (knowledge.reply_checks) over question
+    sets: every page of every answer, as the bot would send it."""
+    from collections import Counter
+
+    from knowledge.present import present
+    from knowledge.reply_checks import ENGINE_RULES, RULES, answer_messages, violations
+
+    settings = _settings()
+    counts: Counter[str] = Counter()
+    listed: list[str] = []
+    messages = 0
+    with _open(settings) as index:
+        figures = index.figures()
+        total = index.info.facts.get("agreements")
+        for path in files:
+            sealed = is_sealed(path)
+            for case in load_cases(path):
+                shown = present(index.search(case.question), 3)
+                for message in answer_messages(shown, 3, total):
+                    messages += 1
+                    found = violations(message, figures)
+                    counts.update({v.rule for v in found})
+                    if examples and not sealed:
+                        listed.extend(f"{v.rule}: {case.question} — {v.detail}" for v in found)
+    for line in dict.fromkeys(listed):
+        click.echo(line)
+    click.echo(f"сообщений: {messages}")
+    for rule in RULES:
+        kind = "движок" if rule in ENGINE_RULES else "ответ"
+        click.echo(f"{rule:18s} {counts[rule]:5d}  ({kind})")
+
+
 def main() -> None:
     """Console-script entry point."""
     logging.basicConfig(
