@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from . import russian
 from .dialogue import SMALL_TALK_KINDS
+from .lexicon import lexicon
 from .models import (
     Agreement,
     Answer,
@@ -25,7 +26,7 @@ from .models import (
     Source,
     russian_date,
 )
-from .normalize import words
+from .normalize import lemma, words
 from .present import FactLine, Presentation, Snippet, Verdict, present, present_region
 from .russian import typed_forms
 
@@ -246,17 +247,26 @@ def _snippet_spans(snippet: Snippet, number: int) -> list[Span]:
     ]
 
 
-def _agreements_header(shown: int, total: int | None) -> list[Span]:
+def _agreements_header(shown: int, total: int | None, asked: bool) -> list[Span]:
+    """A header true to what follows: how many, and whether the question asked for them."""
     noun = russian.count(shown, "соглашение")
     if total is not None and shown >= total:
         head = f"Все {noun} на выставке:" if shown > 1 else "Соглашение на выставке:"
     else:
-        head = f"{noun[:1].upper()}{noun[1:]} по вашему вопросу:"
-    return [Span(head + "\n", "bold")]
+        head = f"{noun} по вашему вопросу:" if asked else f"{noun} на эту тему:"
+    return [Span(head[:1].upper() + head[1:] + "\n", "bold")]
 
 
 def _all_agreements_hint(total: int) -> Span:
     return Span(f"Все {russian.count(total, 'соглашение')} выставки — /agreements\n", "italic")
+
+
+def _asks_agreements(question: str) -> bool:
+    """Whether a question is about agreements at all («что подписали…», «какие соглашения…»),
+    not about a region or a person that agreements merely concern."""
+    lex = lexicon()
+    vocabulary = set(lex.signing_verbs) | {w for phrase, _ in lex.agreement_kinds for w in phrase}
+    return bool(vocabulary & {lemma(w) for w in words(question)})
 
 
 def _names_a_party(shown: Presentation) -> bool:
@@ -298,7 +308,10 @@ def answer_reply(
             spans.extend(_person_line(person))
         agreements = shown.agreements
         if agreements and len(agreements) <= 6:
-            spans.extend(_agreements_header(len(agreements), agreements_total))
+            if spans and not spans[-1].text.endswith("\n\n"):
+                spans.append(Span("\n"))
+            asked = _asks_agreements(shown.answer.question)
+            spans.extend(_agreements_header(len(agreements), agreements_total, asked))
             for a in agreements:
                 spans.extend(_agreement_spans(a))
         listed = len(agreements) if len(agreements) <= 6 else 0
@@ -306,6 +319,7 @@ def answer_reply(
             shown.answer.agreements
             and agreements_total
             and agreements_total > listed
+            and _asks_agreements(shown.answer.question)
             and (listed or not _names_a_party(shown))
         )
         if hint and listed and agreements_total:
@@ -454,9 +468,12 @@ def region_reply(report: RegionReport) -> Reply:
 
 
 def _figure_item(f: Figure) -> list[Span]:
+    # what is counted, unless the figure names it already («70 стендов», not «— стендах»)
+    named = {lemma(w) for w in words(f.display)}
+    counted = f.counts and not {lemma(w) for w in words(f.counts)} <= named
     return [
         Span(f"• {f.display}"),
-        Span(f" — {f.counts}" if f.counts and f.counts not in f.display else ""),
+        Span(f" — {f.counts}" if counted else ""),
         Span(f" ({f.source.label()})\n", "italic"),
     ]
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from knowledge import Agreement, Answer, Figure, FigureGroup, Hit, Region, RegionReport, Source
 from knowledge.present import present, present_region, sources_disagree
-from knowledge.reply import answer_reply, plain
+from knowledge.reply import answer_reply, plain, region_reply
 
 TASS = Source("tass", "Выставку посетили более 14 тыс. человек", "ТАСС", date(2025, 10, 1))
 BELTA = Source("belta", "Планами на новые проекты поделился", "БЕЛТА", date(2025, 9, 29))
@@ -198,3 +198,12 @@ def test_a_region_overview_keeps_its_lists_and_drops_repeating_passages() -> Non
     view = present_region(report)
     assert [f.display for f in view.figures] == ["более 14 тыс. человек"]
     assert [s.passage_id for s in view.snippets] == [90]
+
+
+def test_a_region_figure_reads_as_a_count_of_its_own() -> None:
+    """«на 70 стендах» listed alone is «70 стендов», without «— стендах» after it."""
+    stands = Figure(70, "70 стендах", "стендах", "стенды", "…на 70 стендах…", BARE)
+    report = RegionReport(Region("c-belarus", "Беларусь", "country"), (), (), (stands,), ())
+    text = plain(region_reply(report))
+    assert "• 70 стендов (" in text
+    assert "стендах" not in text
