@@ -42,13 +42,14 @@ from knowledge.suggest import region_suggestions
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Messages breaking an engine-dependent rule, measured at 03fa32f over every eval question
-# (every page of every answer).  Lower these as the engine half of issue 12 lands.
+# Messages breaking an engine-dependent rule over every eval question (every page of every
+# answer; 2196 messages with holdout9/10), measured when the checks were written.  Lower
+# these as the engine half of issue 12 lands; a new question set may raise them, saying so.
 ENGINE_BASELINE = {
-    "lower_start": 152,
-    "conjunction_start": 63,
-    "quote_tail": 104,
-    "colon_end": 28,
+    "lower_start": 172,
+    "conjunction_start": 70,
+    "quote_tail": 118,
+    "colon_end": 36,
     "scope": 3,
 }
 # The same over the command replies below (the region overviews: a quote's tail, a snippet
