@@ -82,6 +82,16 @@ async def test_region_suggestions_resemble_what_was_typed(harness: Harness) -> N
     assert "Минск" in typo.text and labels(typo) == ["Минск"]
 
 
+async def test_every_help_example_is_answered(harness: Harness) -> None:
+    """The examples /help gives are questions the articles answer (the check one: «Нет»)."""
+    index = harness.service.index
+    for _, questions in texts.HELP_EXAMPLES:
+        for question in questions:
+            assert index.search(question).answered, question
+    check = only(await harness.private().send(texts.HELP_EXAMPLES[-1][1][0]), "sendMessage")
+    assert check.text.startswith("Нет: по данным ТАСС")
+
+
 async def test_every_command_is_valid_for_telegram_and_counts_agree(harness: Harness) -> None:
     """Every command a user or an admin has, every page and every region: Telegram takes
     each message (entities, ≤ 4096) and our own wording agrees with its counts."""
