@@ -163,6 +163,7 @@ def asks_yes_no(question: str) -> bool:
     return question.rstrip().endswith("?") and not rules.wh_words & set(tokens)
 
 
+@lru_cache(maxsize=4096)
 def yes_no_claim(question: str) -> Claim | None:
     """The number a yes/no question states, with what it counts and how it is bounded."""
     if not asks_yes_no(question):

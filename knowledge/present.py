@@ -161,7 +161,14 @@ def _states_figure(snippet_text: str, article: str, figure: Figure) -> bool:
 def _states_agreement(snippet_text: str, article: str, agreement: Agreement) -> bool:
     if agreement.source.article_id != article:
         return False
-    a, b = _norm(snippet_text), _norm(agreement.sentence)
+    return _same_sentence(snippet_text, agreement.sentence)
+
+
+@lru_cache(maxsize=8192)
+def _same_sentence(snippet_text: str, sentence: str) -> bool:
+    """Whether a snippet holds a sentence (or the sentence the snippet), give or take the
+    clipping of either (partial likeness is slow on long texts: cached)."""
+    a, b = _norm(snippet_text), _norm(sentence)
     if not a or not b:
         return False
     return a in b or b in a or fuzz.partial_ratio(a, b) >= SAME_SENTENCE

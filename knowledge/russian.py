@@ -75,6 +75,7 @@ def _as_typed(word: str, template: str) -> str:
     return word
 
 
+@lru_cache(maxsize=8192)
 def agree(n: int, word: str, case: str = "nomn") -> str:
     """``word`` (a noun in any form) in the form it takes after the number ``n``."""
     parses = [p for p in morph().parse(word.lower()) if "NOUN" in p.tag]
@@ -108,6 +109,7 @@ def _adjective(n: int, word: str, noun_gender: str | None) -> str:
     return _as_typed(form.word, word) if form is not None else word
 
 
+@lru_cache(maxsize=8192)
 def agree_display(display: str) -> str:
     """A figure as it reads on a line of its own: «24 стран» → «24 страны»."""
     m = _DISPLAY.match(display)
