@@ -98,7 +98,7 @@ def start_reply(info: IndexInfo) -> Reply:
     """/start: what the bot knows, the example buttons, and where to read how to ask."""
     spans = [Span("Здравствуйте! "), *_what_i_know(info)]
     spans.append(Span("Спросите своими словами или нажмите пример ниже. "))
-    spans.append(Span("Как спрашивать и что ещё я умею — /help."))
+    spans.append(Span("Ещё есть /agreements, /region и /sources, а как спрашивать — в /help."))
     return fit(spans)
 
 
@@ -121,8 +121,8 @@ def help_reply(info: IndexInfo, bot_username: str | None, admin: bool = False) -
     spans.append(
         Span(
             "Пишите вопрос своими словами, как человеку: опечатки и разговорные слова я "
-            f"пойму. Отвечаю только о выставке {EXHIBITION} — по статьям о ней, "
-            "и называю источник.\n\n"
+            f"пойму. Отвечаю только о выставке {EXHIBITION} — по "
+            f"{count(info.articles, 'статья', 'datv')} о ней — и называю источник.\n\n"
         )
     )
     for kind, questions in HELP_EXAMPLES:
