@@ -54,10 +54,7 @@ REPLY_RULES = ("figure_twice", "numerals", "too_long", "no_source")
 ENGINE_RULES = ("lower_start", "conjunction_start", "quote_tail", "colon_end", "scope")
 RULES = REPLY_RULES + ENGINE_RULES
 
-_DAY_PART = re.compile(
-    r"\b(перв|втор|трет|последн|заключительн)\w*\s+д(ень|ня|не)\b|день открытия"
-)
-_SOURCE_MARKS = ("Источник", "по данным", "по статье", "ТАСС", "БЕЛТА")
+_SOURCE_MARKS = ("Источник", "по данным", "по статье")
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +165,12 @@ def _mask(text: str, quoted: Iterable[str]) -> str:
 
 
 @lru_cache(maxsize=1)
+def _day_part() -> re.Pattern[str]:
+    stems = "|".join(reply_data("russian")["day_parts"])
+    return re.compile(rf"\b({stems})\w*\s+д(ень|ня|не)\b")
+
+
+@lru_cache(maxsize=1)
 def _conjunctions() -> frozenset[str]:
     return frozenset(reply_data("russian")["dangling_conjunctions"])
 
@@ -214,7 +217,7 @@ def _quote_tail(text: str) -> bool:
 
 def _scope(message: Shown) -> list[str]:
     suspects = []
-    day = _DAY_PART.search(normalize(message.question)) if message.question else None
+    day = _day_part().search(normalize(message.question)) if message.question else None
     named_in_question = sentence_regions(message.question) if message.question else ()
     asked = {key for _, _, key in named_in_question if key[:3] in ("ru-", "by-")}
     if message.region and message.region[:3] in ("ru-", "by-"):
@@ -223,7 +226,7 @@ def _scope(message: Shown) -> list[str]:
         if "из них" in f.display:
             suspects.append(f.display)
             continue
-        if day and day.group(1) and day.group(1) not in normalize(f.sentence):
+        if day and day.group(1) not in normalize(f.sentence):
             suspects.append(f"{f.display} (день)")
             continue
         if asked:
