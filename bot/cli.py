@@ -18,8 +18,8 @@ import click
 
 from bot.config import Settings
 from knowledge import Answer, BuildError, KnowledgeIndex, build_index, load_index
-from knowledge.dialogue import small_talk
 from knowledge.evaluate import evaluate, is_sealed, load_cases
+from knowledge.intents import small_talk
 from knowledge.reply import answer_reply, plain, small_talk_reply
 from knowledge.russian import count
 

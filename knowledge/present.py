@@ -29,8 +29,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from .dialogue import Claim, yes_no_claim
 from .extract import extract_figures
+from .intents import Claim, yes_no_claim
 from .models import Agreement, Answer, Figure, FigureGroup, Hit, Person, RegionReport, Source
 from .normalize import lemma, normalize, words
 from .russian import agree_display, reply_data, typed_forms
@@ -219,7 +219,7 @@ def _near_duplicate(a: str, b: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _bounds() -> dict[str, str]:
-    data = reply_data("dialogue")["bounds"]
+    data = reply_data("intents")["bounds"]
     return {normalize(w): kind for kind in ("above", "below", "near") for w in data[kind]}
 
 

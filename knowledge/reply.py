@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from . import russian
-from .dialogue import SMALL_TALK_KINDS
+from .intents import SMALL_TALK_KINDS
 from .lexicon import lexicon
 from .models import (
     Agreement,
@@ -398,7 +398,7 @@ _INVITES = frozenset({"greeting", "how_are_you", "who_are_you"})
 
 
 def small_talk_reply(kinds: Iterable[str]) -> Reply:
-    """A short reply in kind to small talk (``knowledge.dialogue.small_talk``): a greeting
+    """A short reply in kind to small talk (``knowledge.intents.small_talk``): a greeting
     gets a greeting and an example question, thanks get «пожалуйста»."""
     kinds = frozenset(kinds)
     text = next((t for pair, t in _SMALL_TALK_PAIRS.items() if pair <= kinds), None)

@@ -19,7 +19,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.chat_action import ChatActionSender
 
 from knowledge import Answer
-from knowledge.dialogue import small_talk
+from knowledge.intents import small_talk
 from knowledge.present import Presentation, present
 from knowledge.reply import EXAMPLE_QUESTIONS, answer_reply, small_talk_reply
 from knowledge.service import KnowledgeService

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.dialogue import asks_yes_no, small_talk, yes_no_claim
+from knowledge.intents import asks_yes_no, small_talk, yes_no_claim
 
 ROOT = Path(__file__).resolve().parents[2]
 

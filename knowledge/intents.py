@@ -1,10 +1,10 @@
-"""Conversation around the questions: small talk, and questions that ask «да или нет».
+"""What a message is besides a question: small talk, and questions that ask «да или нет».
 
 ``small_talk("Спасибо! 🙏")`` → ``frozenset({"thanks"})``: a message made only of greetings,
 thanks, goodbyes, «ок», «как дела» (and fillers, punctuation, emoji) is answered in kind and
 never searched.  ``yes_no_claim("правда что выставку посетили 20 тыс человек?")`` → the number
 the question states (20 000 человек, посетители), to be checked against the articles' figures.
-The words live in ``knowledge/data/reply/dialogue.json``.
+The words live in ``knowledge/data/reply/intents.json``.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class _Talk:
 
 @lru_cache(maxsize=1)
 def _talk() -> _Talk:
-    data = reply_data("dialogue")
+    data = reply_data("intents")
     phrases = [
         (tuple(words(phrase)), kind)
         for kind, items in data["small_talk"].items()
@@ -129,7 +129,7 @@ class _YesNo:
 
 @lru_cache(maxsize=1)
 def _yes_no() -> _YesNo:
-    data = reply_data("dialogue")
+    data = reply_data("intents")
     yes_no = data["yes_no"]
     bounds = [
         (tuple(words(phrase)), kind)
