@@ -32,7 +32,9 @@ from knowledge.evaluate import (
     load_dialogues,
 )
 from knowledge.followup import Turn
-from knowledge.reply import Reply, answer_reply, plain
+from knowledge.intents import small_talk
+from knowledge.reply import Reply, answer_reply, plain, small_talk_reply
+from knowledge.russian import count
 
 from . import texts
 
@@ -62,15 +64,16 @@ def _open(settings: Settings) -> KnowledgeIndex:
         raise click.ClickException(f"не удалось построить индекс: {exc}") from exc
     if report is not None:
         click.echo(
-            f"индекс построен: {report.articles} статей, {report.passages} фрагментов, "
-            f"{report.elapsed_ms:.0f} мс",
+            f"индекс построен: {count(report.articles, 'статья')}, "
+            f"{count(report.passages, 'фрагмент')}, {report.elapsed_ms:.0f} мс",
             err=True,
         )
     return index
 
 
-def answer_json(answer: Answer) -> dict[str, Any]:
-    """The ``ask --json`` object for one answer."""
+def answer_json(answer: Answer, agreements_total: int | None = None) -> dict[str, Any]:
+    """The ``ask --json`` object for one answer (``hits`` and ``facts`` as the engine gave
+    them; ``reply`` as a person reads it)."""
     return {
         "question": answer.question,
         "answered": answer.answered,
@@ -118,7 +121,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 for p in answer.people
             ),
         ],
-        "reply": plain(answer_reply(answer)),
+        "reply": plain(answer_reply(answer, agreements_total=agreements_total)),
     }
 
 
@@ -195,6 +198,7 @@ def ask(questions: tuple[str, ...], as_json: bool) -> None:
     """
     settings = _settings()
     with _open(settings) as index:
+        total = index.info.facts.get("agreements")
         if not questions:
             for line in sys.stdin:
                 line = line.strip()
@@ -202,30 +206,41 @@ def ask(questions: tuple[str, ...], as_json: bool) -> None:
                     continue
                 item = _dialogue_line(line)
                 if item is None:
-                    click.echo(json.dumps(answer_json(index.search(line)), ensure_ascii=False))
+                    data = answer_json(index.search(line), total)
+                    click.echo(json.dumps(data, ensure_ascii=False))
                     continue
-                turns = _talk(index, [t.question for t in item.turns])
+                questions_of = [t.question for t in item.turns]
+                turns = _talk(index, questions_of)
                 click.echo(
                     json.dumps(
-                        {"id": item.id, "turns": [exchange_json(e) for e in turns]},
+                        {
+                            "id": item.id,
+                            "turns": [
+                                exchange_json(q, said, total)
+                                for q, said in zip(questions_of, turns, strict=True)
+                            ],
+                        },
                         ensure_ascii=False,
                     )
                 )
             return
-        exchanges = _talk(index, list(questions))
-        if as_json:
-            # one question: the documented answer object; a conversation: one per turn
-            found: Any = (
-                answer_json(exchanges[0].answer)
-                if len(exchanges) == 1
-                else [exchange_json(e) for e in exchanges]
-            )
+        if len(questions) == 1 and as_json:
+            # one question: the documented answer object, as the engine gave it
+            found = answer_json(index.search(questions[0]), total)
             click.echo(json.dumps(found, ensure_ascii=False, indent=2))
             return
-        for n, exchange in enumerate(exchanges):
-            if len(exchanges) > 1:
+        turns = _talk(index, list(questions))
+        if as_json:
+            # a conversation: one object per turn
+            listed = [
+                exchange_json(q, said, total) for q, said in zip(questions, turns, strict=True)
+            ]
+            click.echo(json.dumps(listed, ensure_ascii=False, indent=2))
+            return
+        for n, said in enumerate(turns):
+            if len(turns) > 1:
                 click.echo(f"{'' if n == 0 else chr(10)}» {questions[n]}")
-            click.echo(plain(_reply(exchange)))
+            click.echo(plain(_reply(said, total)))
 
 
 def _dialogue_line(line: str) -> Dialogue | None:
@@ -239,29 +254,51 @@ def _dialogue_line(line: str) -> Dialogue | None:
         raise click.ClickException(f"не диалог: {exc}") from exc
 
 
-def _talk(index: KnowledgeIndex, questions: list[str]) -> list[Exchange]:
-    """One conversation: each question in the context of the turn before it."""
-    exchanges: list[Exchange] = []
+# One turn of a conversation: the exchange, or the kinds of small talk the message was.
+Said = Exchange | frozenset[str]
+
+
+def _talk(index: KnowledgeIndex, questions: list[str]) -> list[Said]:
+    """One conversation: each question in the context of the turn before it; small talk
+    («спасибо») is answered in kind and leaves the context where it was."""
+    said: list[Said] = []
     previous: Turn | None = None
     for question in questions:
+        kinds = small_talk(question)
+        if kinds:
+            said.append(kinds)
+            continue
         exchange = converse(index, question, previous)
-        exchanges.append(exchange)
+        said.append(exchange)
         previous = exchange.turn
-    return exchanges
+    return said
 
 
-def _reply(exchange: Exchange) -> Reply:
-    lead = texts.understood(exchange.resolution.understood)
-    return answer_reply(exchange.answer, exchange.start, PAGE, lead=lead)
+def _reply(said: Said, agreements_total: int | None) -> Reply:
+    if isinstance(said, frozenset):
+        return small_talk_reply(said)
+    lead = texts.understood(said.resolution.understood)
+    return answer_reply(said.presentation, said.start, PAGE, agreements_total, lead)
 
 
-def exchange_json(exchange: Exchange) -> dict[str, Any]:
+def exchange_json(question: str, said: Said, agreements_total: int | None) -> dict[str, Any]:
     """One turn of a conversation for ``ask --json``: the answer from the first snippet
-    shown, how the message was understood and the reply as shown."""
-    found = answer_json(exchange.shown)
-    found["kind"] = exchange.resolution.kind
-    found["understood"] = exchange.resolution.understood or None
-    found["reply"] = plain(_reply(exchange))
+    shown, how the message was understood and the reply as shown (small talk: no answer,
+    ``kind`` "small_talk")."""
+    if isinstance(said, frozenset):
+        return {
+            "question": question,
+            "answered": False,
+            "hits": [],
+            "facts": [],
+            "reply": plain(small_talk_reply(said)),
+            "kind": "small_talk",
+            "understood": None,
+        }
+    found = answer_json(said.shown, agreements_total)
+    found["kind"] = said.resolution.kind
+    found["understood"] = said.resolution.understood or None
+    found["reply"] = plain(_reply(said, agreements_total))
     return found
 
 
@@ -341,6 +378,63 @@ def _print_dialogue_report(path: Path, report: DialogueReport, quiet: bool) -> N
         f"oos={report.followup_oos} oos_refused={report.followup_oos_refused:.3f} "
         f"standalone={report.standalone} same={report.standalone_same:.3f} [{kinds}]"
     )
+
+
+@cli.command(name="check-replies")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--examples", is_flag=True, help="List questions breaking a rule (not sealed).")
+def check_replies(files: tuple[Path, ...], examples: bool) -> None:
+    """Count the messages breaking each reply rule (knowledge.reply_checks) over question
+    sets: every page of every answer, as the bot would send it; dialogue sets are counted
+    apart, turn by turn as the conversation goes."""
+    from collections import Counter
+
+    from knowledge.present import present
+    from knowledge.reply_checks import ENGINE_RULES, RULES, Shown, answer_messages, violations
+
+    settings = _settings()
+    # question sets, then dialogue sets (every turn's reply, «Понял так» line included)
+    counts: tuple[Counter[str], Counter[str]] = (Counter(), Counter())
+    messages = [0, 0]
+    listed: list[str] = []
+    with _open(settings) as index:
+        figures = index.figures()
+        total = index.info.facts.get("agreements")
+
+        def check(found: list[Shown], question: str, sealed: bool, kind: int) -> None:
+            for message in found:
+                messages[kind] += 1
+                broken = violations(message, figures)
+                counts[kind].update({v.rule for v in broken})
+                if examples and not sealed:
+                    listed.extend(f"{v.rule}: {question} — {v.detail}" for v in broken)
+
+        for path in files:
+            sealed = is_sealed(path)
+            if is_dialogue_file(path):
+                for dialogue in load_dialogues(path):
+                    questions = [t.question for t in dialogue.turns]
+                    for question, said in zip(questions, _talk(index, questions), strict=True):
+                        if isinstance(said, frozenset):
+                            continue  # small talk: checked with the command replies
+                        lead = texts.understood(said.resolution.understood)
+                        found = answer_messages(
+                            said.presentation, PAGE, total, start=said.start, lead=lead
+                        )
+                        check(found, question, sealed, 1)
+                continue
+            for case in load_cases(path):
+                shown = present(index.search(case.question), PAGE)
+                check(answer_messages(shown, PAGE, total), case.question, sealed, 0)
+    for line in dict.fromkeys(listed):
+        click.echo(line)
+    for kind, heading in enumerate(("сообщений", "диалоги, сообщений")):
+        if kind and not messages[kind]:
+            continue
+        click.echo(f"{heading}: {messages[kind]}")
+        for rule in RULES:
+            engine = "движок" if rule in ENGINE_RULES else "ответ"
+            click.echo(f"{rule:18s} {counts[kind][rule]:5d}  ({engine})")
 
 
 def main() -> None:

@@ -15,7 +15,8 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from knowledge import Answer, Region
+from knowledge import Region
+from knowledge.present import Presentation
 from knowledge.reply import EXAMPLE_QUESTIONS
 
 from . import texts
@@ -76,25 +77,29 @@ class RegionPick(CallbackData, prefix="r"):
     k: str
 
 
-def answer_keyboard(token: str, answer: Answer, start: int, count: int) -> InlineKeyboardMarkup:
-    """Source buttons for the snippets shown, paging, and feedback.
+def answer_keyboard(
+    token: str, shown: Presentation, start: int, count: int
+) -> InlineKeyboardMarkup:
+    """Source buttons for the snippets shown, paging, and feedback (positions are those of
+    the presented snippets, which the «Источник» handler presents again).
 
     Built as rows directly rather than with InlineKeyboardBuilder: this runs for every
     answer, and the builder deep-copies each button (measured: ~0.3 ms of ~3 ms per update).
     """
-    shown = range(start, min(start + count, len(answer.hits)))
+    total = len(shown.snippets)
+    on_page = range(start, min(start + count, total))
     sources = [
         InlineKeyboardButton(
-            text=texts.BUTTON_SOURCE if len(shown) == 1 else f"{texts.BUTTON_SOURCE} {n + 1}",
+            text=texts.BUTTON_SOURCE if len(on_page) == 1 else f"{texts.BUTTON_SOURCE} {n + 1}",
             callback_data=SourceOf(q=token, n=n).pack(),
         )
-        for n in shown
+        for n in on_page
     ]
     paging = []
     if start > 0:
         back = AnswerPage(q=token, s=max(0, start - count)).pack()
         paging.append(InlineKeyboardButton(text=texts.BUTTON_BACK, callback_data=back))
-    if start + count < len(answer.hits):
+    if start + count < total:
         more = AnswerPage(q=token, s=start + count).pack()
         paging.append(InlineKeyboardButton(text=texts.BUTTON_MORE, callback_data=more))
     feedback = [

@@ -11,7 +11,9 @@ import re
 
 from knowledge import IndexInfo, SkippedFile, Source
 from knowledge.models import russian_date
-from knowledge.reply import EXAMPLE_QUESTIONS, Reply, Span, fit
+from knowledge.present import Snippet
+from knowledge.reply import EXAMPLE_QUESTIONS, Reply, Span, fit, snippet_sources, source_label
+from knowledge.russian import count
 from knowledge.service import ReloadFailed, ReloadResult, UploadResult
 
 from .state import Stats
@@ -23,7 +25,7 @@ EXHIBITION_WHEN = "Минск, 29 сентября — 1 октября 2025"
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Что я знаю и примеры вопросов"),
-    ("help", "Справка: команды и примеры вопросов"),
+    ("help", "Как спрашивать: примеры, кнопки, команды"),
     ("agreements", "Соглашения, подписанные на выставке"),
     ("region", "Регион: люди, соглашения, цифры"),
     ("sources", "Статьи, по которым я отвечаю"),
@@ -44,6 +46,7 @@ BUTTON_DISLIKE = "👎"
 BUTTON_ALL_REGIONS = "◂ Все регионы"
 INLINE_NOTHING_BUTTON = "Ничего не нашлось — спросить бота"
 INLINE_EMPTY_BUTTON = "Задать вопрос боту"
+INLINE_VERDICT = "Проверка цифры по статьям"
 
 # ---------------------------------------------------------------- short replies
 
@@ -96,43 +99,75 @@ def throttled(seconds: float) -> str:
 # ---------------------------------------------------------------- /start, /help
 
 
-def _articles_dative(n: int) -> str:
-    return "статье" if n % 10 == 1 and n % 100 != 11 else "статьям"
-
-
-def _articles(n: int) -> str:
-    """``1 статья``, ``3 статьи``, ``5 статей``."""
-    if n % 10 == 1 and n % 100 != 11:
-        return f"{n} статья"
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return f"{n} статьи"
-    return f"{n} статей"
-
-
-def help_reply(info: IndexInfo, bot_username: str | None, admin: bool = False) -> Reply:
-    """What the bot knows, the commands and where the example buttons are."""
-    spans: list[Span] = [
+def _what_i_know(info: IndexInfo) -> list[Span]:
+    spans = [
         Span("Я отвечаю на вопросы о выставке "),
         Span(EXHIBITION, "bold"),
-        Span(f" ({EXHIBITION_WHEN}) по {info.articles} {_articles_dative(info.articles)}"),
+        Span(f" ({EXHIBITION_WHEN}) по {count(info.articles, 'статья', 'datv')}"),
     ]
     if info.latest_date:
         spans.append(Span(f", самая свежая — от {russian_date(info.latest_date)}"))
     spans.append(Span(". В каждом ответе — источник: агентство, дата и статья.\n\n"))
-    spans.append(Span("Спросите своими словами или нажмите пример ниже.\n\n"))
-    spans.append(Span("Команды:\n", "bold"))
-    spans.append(Span("/agreements — соглашения, подписанные на выставке\n"))
-    spans.append(Span("/region <область> — регион: люди, соглашения, цифры\n"))
+    return spans
+
+
+def start_reply(info: IndexInfo) -> Reply:
+    """/start: what the bot knows, the example buttons, and where to read how to ask."""
+    spans = [Span("Здравствуйте! "), *_what_i_know(info)]
+    spans.append(Span("Спросите своими словами или нажмите пример ниже. "))
+    spans.append(Span("Ещё есть /agreements, /region и /sources, а как спрашивать — в /help."))
+    return fit(spans)
+
+
+# Examples of each kind of question for /help (each one answered by the seed articles; a test
+# asks them all).
+HELP_EXAMPLES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Цифры", ("Сколько было посетителей?", "Какая площадь экспозиции?")),
+    ("Соглашения", ("Что подписали БЕЛАЗ и ИнДев?", "Какие договорённости у Смоленской области?")),
+    ("Люди", ("Кто такой Александр Субботин?", "Кто губернатор Смоленской области?")),
+    ("Регионы", ("С какими регионами сотрудничает Витебская область?",)),
+    ("Даты и места", ("Когда проходила выставка?", "Где пройдёт следующий ИННОПРОМ?")),
+    ("Проверить цифру", ("Правда, что выставку посетили 20 тысяч человек?",)),
+)
+
+
+def help_reply(info: IndexInfo, bot_username: str | None, admin: bool = False) -> Reply:
+    """/help: how to ask (examples of each kind), the buttons under answers, the commands,
+    inline mode and groups."""
+    spans: list[Span] = [Span("Как спрашивать\n", "bold")]
+    spans.append(
+        Span(
+            "Пишите вопрос своими словами, как человеку: опечатки и разговорные слова я "
+            f"пойму. Отвечаю только о выставке {EXHIBITION} — по "
+            f"{count(info.articles, 'статья', 'datv')} о ней — и называю источник.\n\n"
+        )
+    )
+    for kind, questions in HELP_EXAMPLES:
+        spans.append(Span(f"{kind}: "))
+        spans.append(Span(", ".join(f"«{q}»" for q in questions), "italic"))
+        spans.append(Span("\n"))
+    spans.append(Span("\nПод ответом\n", "bold"))
+    spans.append(Span(f"«{BUTTON_SOURCE} 1», «{BUTTON_SOURCE} 2»… — абзац статьи вокруг "))
+    spans.append(Span(f"фрагмента; «{BUTTON_MORE}» — следующие фрагменты; "))
+    spans.append(Span(f"{BUTTON_LIKE} / {BUTTON_DISLIKE} — оценка ответа "))
+    spans.append(Span("(помогает понять, о чём писать дальше).\n"))
+    spans.append(Span("\nКоманды\n", "bold"))
+    spans.append(Span("/agreements — все соглашения, подписанные на выставке\n"))
+    spans.append(Span("/region <область> — регион: люди, соглашения, цифры; "))
+    spans.append(Span("без названия — список регионов\n"))
     spans.append(Span("/sources — статьи, по которым я отвечаю\n"))
+    spans.append(Span("/start — начало и примеры вопросов кнопками\n"))
     spans.append(Span("/help — эта справка\n"))
     if bot_username:
-        spans.append(Span("\nВ группе: "))
+        spans.append(Span("\nВ других чатах\n", "bold"))
+        spans.append(Span("В любом чате наберите "))
         spans.append(Span(f"@{bot_username} вопрос", "italic"))
-        spans.append(Span(" или ответ на моё сообщение. В любом чате: "))
+        spans.append(Span(" и выберите ответ из списка — он уйдёт в чат с источником. "))
+        spans.append(Span("В группе спросите "))
         spans.append(Span(f"@{bot_username} вопрос", "italic"))
-        spans.append(Span(" — и выберите ответ из списка.\n"))
+        spans.append(Span(" или ответьте на моё сообщение.\n"))
     if admin:
-        spans.append(Span("\nДля администраторов:\n", "bold"))
+        spans.append(Span("\nДля администраторов\n", "bold"))
         spans.append(Span("/reload — перестроить индекс из папки со статьями\n"))
         spans.append(Span("/stats — статистика вопросов и оценок\n"))
         spans.append(Span("Пришлите файл .txt — добавлю статью и перестрою индекс.\n"))
@@ -148,20 +183,20 @@ def source_reply(paragraph: str, source: Source) -> Reply:
         (
             Span(f"«{source.title}»", "bold"),
             Span("\n"),
-            Span(source.label(), "italic"),
+            Span(source_label(source), "italic"),
             Span("\n\n"),
             Span(paragraph),
         )
     )
 
 
-def inline_card(snippet: str, source: Source) -> Reply:
-    """One inline-mode result as posted into a chat: the snippet and its source."""
+def inline_card(snippet: Snippet) -> Reply:
+    """One inline-mode result as posted into a chat: the snippet and its sources."""
     return fit(
         (
-            Span(snippet),
+            Span(snippet.text),
             Span("\n— "),
-            Span(f"{source.label()} · «{source.title}»", "italic"),
+            Span(snippet_sources(snippet).removeprefix("Источник: "), "italic"),
         )
     )
 
@@ -209,7 +244,7 @@ def reload_failed_reply(error: ReloadFailed, info: IndexInfo) -> Reply:
     spans: list[Span] = [
         Span("Индекс не перестроен: ", "bold"),
         Span(f"{error.reason}.\n"),
-        Span(f"Продолжаю отвечать по прежнему индексу ({_articles(info.articles)}).\n"),
+        Span(f"Продолжаю отвечать по прежнему индексу ({count(info.articles, 'статья')}).\n"),
     ]
     spans.extend(_skipped(error.skipped))
     return fit(_strip(spans))
@@ -227,7 +262,9 @@ def upload_reply(result: UploadResult) -> Reply:
 def _skipped(skipped: tuple[SkippedFile, ...]) -> list[Span]:
     if not skipped:
         return []
-    spans = [Span(f"\nПропущено файлов: {len(skipped)}\n", "bold")]
+    n = len(skipped)
+    verb = "Пропущен" if n % 10 == 1 and n % 100 != 11 else "Пропущено"
+    spans = [Span(f"\n{verb} {count(n, 'файл')}:\n", "bold")]
     spans.extend(Span(f"• {item.name} — {item.reason}\n") for item in skipped)
     return spans
 
@@ -239,15 +276,15 @@ def stats_reply(stats: Stats) -> Reply:
     spans: list[Span] = [
         Span(f"Статистика за {_days(stats.retention_days)}\n", "bold"),
         Span(
-            f"Вопросов: {stats.questions}, с ответом: {stats.answered} "
+            f"{count(stats.questions, 'вопрос')}, из них с ответом — {stats.answered} "
             f"({stats.answered_share:.0%})\n"
         ),
         Span(f"Оценки: {BUTTON_LIKE} {stats.likes}, {BUTTON_DISLIKE} {stats.dislikes}\n"),
     ]
     if stats.top_declined:
         spans.append(Span("\nЧаще всего без ответа — о чём стоит написать:\n", "bold"))
-        for i, (question, count) in enumerate(stats.top_declined, start=1):
-            spans.append(Span(f"{i}. «{masked(question[:200])}» — {count}\n"))
+        for i, (question, times) in enumerate(stats.top_declined, start=1):
+            spans.append(Span(f"{i}. «{masked(question[:200])}» — {count(times, 'раз')}\n"))
     return fit(_strip(spans))
 
 

@@ -1,9 +1,16 @@
 """A conversation, turn by turn: a message is understood against the previous turn
-(:func:`knowledge.followup.resolve`), answered, and what the next message may refer to is
-returned as a small :class:`~knowledge.followup.Turn` for the caller to keep.
+(:func:`knowledge.followup.resolve`), answered, presented (:func:`knowledge.present.present`:
+each statement once) and what the next message may refer to is returned as a small
+:class:`~knowledge.followup.Turn` for the caller to keep.
+
+Pages are pages of the presentation: the snippets a turn keeps as shown are the presented ones
+(with the hits merged into or dropped before them), and «ещё» goes on from the presented
+snippet after the last one shown — as the «Ещё» button does.
 
 The bot keeps the turn in aiogram's FSM storage, the console chat and the CLI in a variable;
-the evaluation of dialogue sets goes through the same :func:`converse`.
+the evaluation of dialogue sets goes through the same :func:`converse`.  Small talk
+(«спасибо», «привет»; :func:`knowledge.intents.small_talk`) never reaches :func:`converse`: the
+callers answer it in kind and leave the turn they keep as it was.
 """
 
 from __future__ import annotations
@@ -25,9 +32,10 @@ from .followup import (
 )
 from .models import Answer, Hit
 from .normalize import stem, words
+from .present import Presentation, present
 from .search import KnowledgeIndex
 
-__all__ = ["PAGE", "Exchange", "converse"]
+__all__ = ["PAGE", "Exchange", "converse", "shown_ids"]
 
 # snippets a reply shows at once (the bot shows two in groups)
 PAGE = 3
@@ -39,20 +47,37 @@ READ_ON = 2
 
 @dataclass(frozen=True, slots=True)
 class Exchange:
-    """One answered message: how it was understood, the answer, the first snippet to show
-    (past the ones shown already, after «ещё») and the turn to keep for the next message."""
+    """One answered message: how it was understood, the answer and its presentation, the
+    first presented snippet to show (past the ones shown already, after «ещё») and the turn
+    to keep for the next message."""
 
     resolution: Resolution
     answer: Answer
     start: int
     turn: Turn
+    presentation: Presentation
 
     @property
     def shown(self) -> Answer:
-        """The answer from the first snippet to show on."""
+        """The answer from the first snippet to show on (after «ещё»: the hits behind the
+        presented snippets from ``start``)."""
         if not self.start:
             return self.answer
-        return replace(self.answer, hits=self.answer.hits[self.start :])
+        hits = self.answer.hits
+        return replace(
+            self.answer, hits=tuple(hits[s.rank] for s in self.presentation.snippets[self.start :])
+        )
+
+
+def shown_ids(shown: Presentation, start: int, count: int) -> tuple[int, ...]:
+    """The passages a page of ``shown`` stands for: every hit before the first snippet of the
+    next page (the hits between the snippets shown were merged into one of them or dropped as
+    saying what they say), or every hit when the page is the last."""
+    if not shown.snippets[start : start + count]:
+        return ()
+    rest = shown.snippets[start + count :]
+    end = rest[0].rank if rest else len(shown.answer.hits)
+    return tuple(h.passage_id for h in shown.answer.hits[:end])
 
 
 def converse(
@@ -60,7 +85,8 @@ def converse(
 ) -> Exchange:
     """Answer ``text`` as the next message after ``previous`` (``None``: a first message).
 
-    :param page: how many snippets the reply shows (kept as the turn's answer ids).
+    :param page: how many snippets the reply shows (their passages kept as the turn's
+        answer ids).
     """
     resolution = resolve(previous, text, index.vocabulary.persons)
     if resolution.kind == MORE and previous is not None:
@@ -74,39 +100,47 @@ def converse(
     mentions = resolution.mentions
     if asks_for_person(resolution.question):
         mentions = _with_answer_people(index, mentions, answer)
-    shown = tuple(h.passage_id for h in answer.hits[:page])
-    return Exchange(resolution, answer, 0, Turn(resolution.question, mentions, shown))
+    shown = present(answer, page)
+    turn = Turn(resolution.question, mentions, shown_ids(shown, 0, page))
+    return Exchange(resolution, answer, 0, turn, shown)
 
 
 def _go_on(
     index: KnowledgeIndex, resolution: Resolution, previous: Turn, page: int
 ) -> Exchange:
-    """«ещё»: the snippets after the ones shown.  «подробнее», or «ещё» with no snippet left:
-    the article read on from the best snippet shown — its paragraph and the next one, then
-    the two after those, and so on."""
+    """«ещё»: the presented snippets after the ones shown.  «подробнее», or «ещё» with no
+    snippet left: the article read on from the best snippet shown — its paragraph and the
+    next one, then the two after those, and so on."""
     answer = index.search(previous.question)
     turn = previous
+    shown = present(answer, page)
     if not answer.answered:
-        return Exchange(resolution, answer, 0, turn)
+        return Exchange(resolution, answer, 0, turn, shown)
     seen = set(previous.answer_ids)
-    positions = [i for i, hit in enumerate(answer.hits) if hit.passage_id in seen]
+    positions = [i for i, s in enumerate(shown.snippets) if s.passage_id in seen]
     start = max(positions) + 1 if positions else 0
-    if resolution.more != DETAIL and start < len(answer.hits):
-        shown = tuple(h.passage_id for h in answer.hits[start : start + page])
-        turn = replace(previous, answer_ids=tuple(dict.fromkeys([*previous.answer_ids, *shown])))
-        return Exchange(resolution, answer, start, turn)
+    if resolution.more != DETAIL and start < len(shown.snippets):
+        ids = (*previous.answer_ids, *shown_ids(shown, start, page))
+        turn = replace(previous, answer_ids=tuple(dict.fromkeys(ids)))
+        return Exchange(resolution, answer, start, turn, shown)
     best = previous.answer_ids[0] if previous.answer_ids else answer.hits[0].passage_id
     found = index.continuation(best, previous.read + READ_ON)
     paragraphs = found[0].split("\n")[previous.read :] if found else []
     if not found or not paragraphs:
         # nothing more to read: the reply says so
         nothing = replace(answer, hits=(), figures=(), agreements=(), people=())
-        return Exchange(resolution, nothing, 0, turn)
-    score = answer.hits[positions[0]].score if positions else answer.hits[0].score
+        return Exchange(resolution, nothing, 0, turn, _read_on(nothing, page))
+    hit_positions = [i for i, hit in enumerate(answer.hits) if hit.passage_id in seen]
+    score = answer.hits[hit_positions[0]].score if hit_positions else answer.hits[0].score
     hit = Hit("\n".join(paragraphs), found[1], score, best)
     read_on = replace(answer, hits=(hit,), figures=(), agreements=(), people=())
     turn = replace(previous, read=previous.read + len(paragraphs))
-    return Exchange(resolution, read_on, 0, turn)
+    return Exchange(resolution, read_on, 0, turn, _read_on(read_on, page))
+
+
+def _read_on(answer: Answer, page: int) -> Presentation:
+    """The article read on, as it is: no verdict (the first answer gave it) and no fact lines."""
+    return replace(present(answer, page), verdict=None, figures=())
 
 
 def _with_answer_people(

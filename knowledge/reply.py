@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from . import russian
+from .intents import SMALL_TALK_KINDS
+from .lexicon import lexicon
 from .models import (
     Agreement,
     Answer,
     ArticleInfo,
     Figure,
-    FigureGroup,
-    Hit,
     IndexInfo,
     Person,
     Region,
@@ -25,6 +26,9 @@ from .models import (
     Source,
     russian_date,
 )
+from .normalize import lemma, words
+from .present import FactLine, Presentation, Snippet, Verdict, present, present_region
+from .russian import typed_forms
 
 __all__ = [
     "EXAMPLE_QUESTIONS",
@@ -38,8 +42,13 @@ __all__ = [
     "region_reply",
     "region_unknown_reply",
     "regions_list",
+    "small_talk_reply",
+    "snippet_sources",
+    "source_label",
+    "source_name",
     "source_line",
     "sources_reply",
+    "verdict_reply",
 ]
 
 TELEGRAM_LIMIT = 4096
@@ -88,17 +97,44 @@ def fit(reply: Sequence[Span], limit: int = SAFE_LIMIT) -> Reply:
 
 def source_line(source: Source) -> str:
     """``Источник: ТАСС, 1 октября 2025 · «Заголовок»``."""
-    if source.agency or source.date:
-        return f"Источник: {source.label()} · «{source.title}»"
-    return f"Источник: «{source.title}» (агентство и дата не указаны)"
+    return f"Источник: {_article_line(source)}"
 
 
-def _figure_line(group: FigureGroup) -> list[Span]:
-    spans = [Span(_category_title(group.category) + ": ", "bold")]
-    parts = [f"{figure.display} ({figure.source.label()})" for figure in group.figures]
+def _article_line(source: Source) -> str:
+    """``ТАСС, 1 октября 2025 · «Заголовок»``, saying plainly what the article does not give."""
+    if source.agency and source.date:
+        return f"{source.label()} · «{source.title}»"
+    return f"«{source.title}» ({_missing(source)})"
+
+
+def source_label(source: Source) -> str:
+    """``ТАСС, 1 октября 2025``, or what the article gives and what it does not."""
+    return source.label() if source.agency and source.date else _missing(source)
+
+
+def _missing(source: Source) -> str:
+    """What an article does not give, with what it does: «29 сентября 2025, агентство не
+    указано», «агентство и дата не указаны»."""
+    if source.agency:
+        return f"{source.agency}, дата не указана"
+    if source.date:
+        return f"{russian_date(source.date)}, агентство не указано"
+    return "агентство и дата не указаны"
+
+
+def _figure_line(line: FactLine) -> list[Span]:
+    spans = [Span(_category_title(line.category) + ": ", "bold")]
+    parts = [f"{figure.display} ({figure.source.label()})" for figure in line.figures]
     spans.append(Span("; ".join(parts)))
-    if group.disagree:
-        spans.append(Span(" — источники расходятся, приводим все цифры", "italic"))
+    if line.disagree and not line.figures:
+        spans.append(
+            Span("источники расходятся — каждая цифра ниже, со своим источником", "italic")
+        )
+    elif line.disagree:
+        note = " — источники расходятся, приводим все цифры"
+        if line.in_snippets:
+            note += " (остальные — во фрагментах ниже)"
+        spans.append(Span(note, "italic"))
     spans.append(Span("\n"))
     return spans
 
@@ -119,6 +155,46 @@ _CATEGORY_TITLES = {
 
 def _category_title(category: str) -> str:
     return _CATEGORY_TITLES.get(category, category[:1].upper() + category[1:])
+
+
+def _according(source: Source) -> str:
+    """«по данным ТАСС», «по статье от 29 сентября 2025», «по статье «Заголовок…»»."""
+    if source.agency:
+        return f"по данным {source.agency}"
+    if source.date:
+        return f"по статье от {russian_date(source.date)}"
+    title = source.title if len(source.title) <= 40 else source.title[:38].rsplit(" ", 1)[0]
+    return f"по статье «{title}…»" if title != source.title else f"по статье «{title}»"
+
+
+_VERDICT_LEADS = {
+    "yes": "Да",
+    "no": "Нет",
+    "mixed": "Источники расходятся",
+    "unsettled": "Точно статьи этого не говорят",
+}
+
+
+def _verdict_line(verdict: Verdict) -> list[Span]:
+    if verdict.outcome == "unknown":
+        return [
+            Span("Проверить эту цифру по статьям нельзя: ", "bold"),
+            Span("они не называют, сколько это. Вот что в них сказано:\n\n"),
+        ]
+    given = "; ".join(f"{_according(f.source)} — {f.display}" for f in verdict.figures)
+    return [
+        Span(_VERDICT_LEADS[verdict.outcome] + ": ", "bold"),
+        Span(given[:1].upper() + given[1:] if verdict.outcome == "mixed" else given),
+        Span("\n\n" if given.endswith(".") else ".\n\n"),
+    ]
+
+
+def verdict_reply(shown: Presentation) -> Reply:
+    """The verdict line alone (an inline result of its own), or nothing when the question
+    is not a yes/no question about a number the articles give."""
+    if shown.verdict is None or shown.verdict.outcome == "unknown":
+        return ()
+    return _strip_end(_verdict_line(shown.verdict))
 
 
 def _agreement_spans(a: Agreement, numbered: int | None = None) -> list[Span]:
@@ -142,59 +218,150 @@ def _person_line(p: Person) -> list[Span]:
     return [Span(p.name, "bold"), Span(f" — {role}\n")]
 
 
-def _hit_spans(hit: Hit, number: int) -> list[Span]:
+def snippet_sources(snippet: Snippet) -> str:
+    """The «Источник» line of a snippet, with every other article that says the same."""
+    line = source_line(snippet.source)
+    if snippet.echoes:
+        line += "; то же — " + ", ".join(source_name(s) for s in snippet.echoes)
+    if snippet.same_figures:
+        same = ", ".join(source_name(s) for s in snippet.same_figures)
+        verb = "дают" if len(snippet.same_figures) > 1 else "даёт"
+        line += f"; те же цифры {verb} {same}"
+    return line
+
+
+def source_name(source: Source) -> str:
+    """An article named briefly: agency and date, or its title and what it does not give."""
+    if source.agency or source.date:
+        return source.label()
+    return f"«{source.title}» ({_missing(source)})"
+
+
+def _snippet_spans(snippet: Snippet, number: int) -> list[Span]:
     return [
         Span(f"{number}. "),
-        Span(hit.text),
+        Span(snippet.text),
         Span("\n   "),
-        Span(source_line(hit.source), "italic"),
+        Span(snippet_sources(snippet), "italic"),
         Span("\n"),
     ]
 
 
-def answer_reply(
-    answer: Answer, start: int = 0, count: int = 3, lead: Sequence[Span] = ()
-) -> Reply:
-    """The reply to a question: fact lines first, then snippets with their sources.
+def _agreements_header(shown: int, total: int | None, asked: bool) -> list[Span]:
+    """A header true to what follows: how many, and whether the question asked for them."""
+    noun = russian.count(shown, "соглашение")
+    if total is not None and shown >= total:
+        head = f"Все {noun} на выставке:" if shown > 1 else "Соглашение на выставке:"
+    else:
+        head = f"{noun} по вашему вопросу:" if asked else f"{noun} на эту тему:"
+    return [Span(head[:1].upper() + head[1:] + "\n", "bold")]
 
-    :param lead: spans put before everything else (how a follow-up question was understood).
+
+def _all_agreements_hint(total: int) -> Span:
+    return Span(f"Все {russian.count(total, 'соглашение')} выставки — /agreements\n", "italic")
+
+
+def _asks_agreements(question: str) -> bool:
+    """Whether a question is about agreements at all («что подписали…», «какие соглашения…»),
+    not about a region or a person that agreements merely concern."""
+    lex = lexicon()
+    vocabulary = set(lex.signing_verbs) | {w for phrase, _ in lex.agreement_kinds for w in phrase}
+    return bool(vocabulary & {lemma(w) for w in words(question)})
+
+
+def _names_a_party(shown: Presentation) -> bool:
+    """Whether the question names a party of the agreements found («что подписали БЕЛАЗ и
+    ИнДев?» asks for one deal, not for the list of all)."""
+    asked = {w[:5] for w in words(shown.answer.question) if len(w) > 3}
+    return any(
+        w[:5] in asked
+        for a in shown.answer.agreements
+        for party in a.parties
+        for w in words(party)
+        if len(w) > 3
+    )
+
+
+def answer_reply(
+    answer: Answer | Presentation,
+    start: int = 0,
+    count: int = 3,
+    agreements_total: int | None = None,
+    lead: Sequence[Span] = (),
+) -> Reply:
+    """The reply to a question: verdict and fact lines first, then snippets with their
+    sources — each statement once (see ``knowledge.present``).
+
+    ``agreements_total`` (the index's count) lets the agreements header say how many of
+    them it lists and point to /agreements for the rest; ``lead`` is put before everything
+    else (how a follow-up question was understood).
     """
-    if not answer.answered:
-        return decline_reply(answer, lead)
+    shown = answer if isinstance(answer, Presentation) else present(answer, count)
+    if not shown.answered:
+        return decline_reply(shown.answer, lead)
     spans: list[Span] = []
+    hint = False
     if start == 0:
-        for group in answer.figures:
-            spans.extend(_figure_line(group))
-        for person in answer.people[:3]:
+        if shown.verdict is not None:
+            spans.extend(_verdict_line(shown.verdict))
+        for line in shown.figures:
+            spans.extend(_figure_line(line))
+        for person in shown.people[:3]:
             spans.extend(_person_line(person))
-        if answer.agreements and len(answer.agreements) <= 6:
-            spans.append(Span("Соглашения на выставке:\n", "bold"))
-            for a in answer.agreements:
+        agreements = shown.agreements
+        if agreements and len(agreements) <= 6:
+            if spans and not spans[-1].text.endswith("\n\n"):
+                spans.append(Span("\n"))
+            asked = _asks_agreements(shown.answer.question)
+            spans.extend(_agreements_header(len(agreements), agreements_total, asked))
+            for a in agreements:
                 spans.extend(_agreement_spans(a))
-        if spans:
+        listed = len(agreements) if len(agreements) <= 6 else 0
+        hint = bool(
+            shown.answer.agreements
+            and agreements_total
+            and agreements_total > listed
+            and _asks_agreements(shown.answer.question)
+            and (listed or not _names_a_party(shown))
+        )
+        if hint and listed and agreements_total:
+            spans.append(_all_agreements_hint(agreements_total))
+        if spans and not spans[-1].text.endswith("\n\n"):
             spans.append(Span("\n"))
-    page = answer.hits[start : start + count]
-    for i, hit in enumerate(page, start=start + 1):
-        spans.extend(_hit_spans(hit, i))
+    page = shown.snippets[start : start + count]
+    for i, snippet in enumerate(page, start=start + 1):
+        spans.extend(_snippet_spans(snippet, i))
     if not page:
         spans.append(Span("Больше ничего по этому вопросу в статьях нет."))
+    elif start == 0 and hint and not listed and agreements_total:
+        # the agreements asked about are in the snippets; the full list is one command away
+        spans.extend((Span("\n"), _all_agreements_hint(agreements_total)))
     return fit(_strip_end([*lead, *spans]))
 
 
 def decline_reply(answer: Answer, lead: Sequence[Span] = ()) -> Reply:
     """An honest «не знаю»: why, what the bot covers, and what to try instead."""
     spans: list[Span] = list(lead)
+    # the analysis lower-cases (and may cut) words; show them as the user typed them
+    terms = typed_forms(answer.unknown_terms, answer.question)
     if answer.decline_reason == "empty":
         spans.append(Span("Задайте вопрос о выставке " + EXHIBITION + " словами — "))
         spans.append(Span("я отвечаю по статьям о ней.\n\n"))
-    elif answer.decline_reason == "unknown_entity" and answer.unknown_terms:
-        spans.append(Span("В статьях о выставке " + EXHIBITION + " нет сведений о: "))
-        spans.append(Span(", ".join(answer.unknown_terms), "bold"))
-        spans.append(Span(".\n\n"))
+    elif answer.decline_reason == "unknown_entity" and terms:
+        # quoted as typed: a word in any case form reads right after «слово»
+        spans.extend(_words_not_found(terms))
+        spans.append(Span(" в статьях о выставке " + EXHIBITION + " "))
+        spans.append(Span("не встречается.\n\n" if len(terms) == 1 else "не встречаются.\n\n"))
     else:
         spans.append(Span("В статьях о выставке " + EXHIBITION + " ответа на этот вопрос нет"))
-        if answer.unknown_terms:
-            spans.append(Span(" (не встречается: " + ", ".join(answer.unknown_terms[:4]) + ")"))
+        if terms:
+            spans.append(Span(" ("))
+            words_spans = _words_not_found(terms[:4])
+            first = words_spans[0]
+            spans.append(Span(first.text.lower(), first.style))
+            spans.extend(words_spans[1:])
+            verb = "не встречается" if len(terms[:4]) == 1 else "не встречаются"
+            spans.append(Span(f" в них {verb})"))
         spans.append(Span(".\n\n"))
     spans.append(Span("Я знаю: ", "bold"))
     spans.append(
@@ -209,6 +376,53 @@ def decline_reply(answer: Answer, lead: Sequence[Span] = ()) -> Reply:
     spans.append(Span("Попробуйте /agreements, /region <область> или спросите, например: "))
     spans.append(Span("«" + EXAMPLE_QUESTIONS[0] + "»", "italic"))
     return fit(tuple(spans))
+
+
+_SMALL_TALK = {
+    "how_are_you": "Спасибо, всё хорошо: отвечаю на вопросы о выставке " + EXHIBITION + ".",
+    "who_are_you": (
+        "Я бот-справочник по выставке " + EXHIBITION + ": отвечаю на вопросы по статьям о ней "
+        "и в каждом ответе называю источник."
+    ),
+    "greeting": "Здравствуйте! Спрашивайте о выставке " + EXHIBITION + " — отвечу по статьям.",
+    "thanks": "Пожалуйста! Будут ещё вопросы о выставке — спрашивайте.",
+    "bye": "До свидания! Будут вопросы о выставке — пишите.",
+    "ok": "Хорошо. Если появится вопрос о выставке — спрашивайте.",
+    "emoji": "Если появится вопрос о выставке — напишите его словами.",
+}
+_SMALL_TALK_PAIRS = {
+    frozenset({"thanks", "bye"}): "Пожалуйста! До свидания — будут вопросы о выставке, пишите.",
+    frozenset({"greeting", "how_are_you"}): (
+        "Здравствуйте! Всё хорошо, спасибо: отвечаю на вопросы о выставке " + EXHIBITION + "."
+    ),
+}
+_INVITES = frozenset({"greeting", "how_are_you", "who_are_you"})
+
+
+def small_talk_reply(kinds: Iterable[str]) -> Reply:
+    """A short reply in kind to small talk (``knowledge.intents.small_talk``): a greeting
+    gets a greeting and an example question, thanks get «пожалуйста»."""
+    kinds = frozenset(kinds)
+    text = next((t for pair, t in _SMALL_TALK_PAIRS.items() if pair <= kinds), None)
+    if text is None:
+        kind = next((k for k in SMALL_TALK_KINDS if k in kinds), "emoji")
+        text = _SMALL_TALK[kind]
+    spans = [Span(text)]
+    if kinds & _INVITES:
+        spans.append(Span(" Например: "))
+        spans.append(Span("«" + EXAMPLE_QUESTIONS[0] + "»", "italic"))
+        spans.append(Span(". Подсказки — /help."))
+    return tuple(spans)
+
+
+def _words_not_found(terms: Sequence[str]) -> list[Span]:
+    """«Слово «Лукашенко»», «Слова «Мантуров», «Марсе»»."""
+    spans = [Span("Слово " if len(terms) == 1 else "Слова ")]
+    for i, term in enumerate(terms):
+        if i:
+            spans.append(Span(", "))
+        spans.append(Span(f"«{term}»", "bold"))
+    return spans
 
 
 def agreements_reply(
@@ -232,31 +446,36 @@ def agreements_reply(
 
 
 def region_reply(report: RegionReport) -> Reply:
-    """Everything about one region: people, agreements, figures, best passages."""
+    """Everything about one region: people, agreements, figures, best passages — a passage
+    that only says again what a list above gives is left out."""
+    view = present_region(report, people=5, agreements=5, figures=6, snippets=3)
     spans: list[Span] = [Span(report.region.name, "bold"), Span("\n")]
-    if report.people:
+    if view.people:
         spans.append(Span("\nЛюди:\n", "bold"))
-        for p in report.people[:5]:
+        for p in view.people:
             spans.extend(_person_line(p))
-    if report.agreements:
+    if view.agreements:
         spans.append(Span("\nСоглашения:\n", "bold"))
-        for a in report.agreements[:5]:
+        for a in view.agreements:
             spans.extend(_agreement_spans(a))
-    if report.figures:
+    if view.figures:
         spans.append(Span("\nЦифры:\n", "bold"))
-        for f in report.figures[:6]:
+        for f in view.figures:
             spans.extend(_figure_item(f))
-    if report.hits:
+    if view.snippets:
         spans.append(Span("\nИз статей:\n", "bold"))
-        for i, hit in enumerate(report.hits[:3], start=1):
-            spans.extend(_hit_spans(hit, i))
+        for i, snippet in enumerate(view.snippets, start=1):
+            spans.extend(_snippet_spans(snippet, i))
     return fit(_strip_end(spans))
 
 
 def _figure_item(f: Figure) -> list[Span]:
+    # what is counted, unless the figure names it already («70 стендов», not «— стендах»)
+    named = {lemma(w) for w in words(f.display)}
+    counted = f.counts and not {lemma(w) for w in words(f.counts)} <= named
     return [
         Span(f"• {f.display}"),
-        Span(f" — {f.counts}" if f.counts and f.counts not in f.display else ""),
+        Span(f" — {f.counts}" if counted else ""),
         Span(f" ({f.source.label()})\n", "italic"),
     ]
 
@@ -274,17 +493,23 @@ def region_unknown_reply(query: str, match: RegionMatch) -> Reply:
         spans.append(Span("."))
     if match.suggestions:
         names = ", ".join(r.name for r in match.suggestions)
-        lead = "\nВ статьях есть: " if match.known_elsewhere else "\nПохожие из известных: "
+        lead = "\nВ статьях есть: " if match.known_elsewhere else "\nМожет быть, вы имели в виду: "
         spans.append(Span(lead + names))
+    elif match.known_elsewhere:
+        spans.append(Span("\nВыберите регион из тех, о которых в них пишут."))
+    else:
+        spans.append(Span("\nПохожих названий в статьях нет — выберите регион из тех, о которых "))
+        spans.append(Span("в них пишут."))
     return fit(tuple(spans))
 
 
 def sources_reply(articles: Sequence[ArticleInfo], info: IndexInfo | None = None) -> Reply:
-    """The articles the bot answers from."""
-    spans: list[Span] = [Span(f"Статьи, по которым я отвечаю ({len(articles)}):\n\n", "bold")]
+    """The articles the bot answers from, saying plainly when one gives no agency or date."""
+    head = f"Я отвечаю по {russian.count(len(articles), 'статья', 'datv')}:\n\n"
+    spans: list[Span] = [Span(head, "bold")]
     for i, a in enumerate(articles, start=1):
         spans.append(Span(f"{i}. «{a.source.title}»\n"))
-        spans.append(Span(f"   {a.source.label()}", "italic"))
+        spans.append(Span(f"   {source_label(a.source)}", "italic"))
         spans.append(Span("\n"))
     if info and info.latest_date:
         spans.append(Span(f"\nСамая свежая статья — от {russian_date(info.latest_date)}."))

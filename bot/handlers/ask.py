@@ -24,9 +24,12 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.chat_action import ChatActionSender
 
-from knowledge.dialogue import Exchange, converse
+from knowledge import Answer
+from knowledge.dialogue import Exchange, converse, shown_ids
 from knowledge.followup import Turn
-from knowledge.reply import EXAMPLE_QUESTIONS, answer_reply
+from knowledge.intents import small_talk
+from knowledge.present import Presentation, present
+from knowledge.reply import EXAMPLE_QUESTIONS, answer_reply, small_talk_reply
 from knowledge.service import KnowledgeService
 
 from .. import texts
@@ -56,6 +59,15 @@ def page_size(message: Message) -> int:
     return 3 if is_private(message) else 2
 
 
+def agreements_total(service: KnowledgeService) -> int | None:
+    """How many agreements the index holds (the answer's header points to /agreements)."""
+    return service.index.info.facts.get("agreements")
+
+
+def _shown(answer: Answer, message: Message) -> Presentation:
+    return present(answer, page_size(message))
+
+
 async def answer_question(
     message: Message,
     question: str,
@@ -65,7 +77,15 @@ async def answer_question(
     state: FSMContext | None = None,
 ) -> None:
     """Understand the question in the conversation's context, search (off the event loop
-    for a long message, with the typing indicator), record, keep the turn and reply."""
+    for a long message, with the typing indicator), record, keep the turn and reply.
+
+    Small talk («спасибо», «привет») is answered in kind, never searched, and leaves the
+    conversation as it was: «а где?» after «спасибо» still continues the question before.
+    """
+    kinds = small_talk(question)
+    if kinds:
+        await send(message, small_talk_reply(kinds))
+        return
     thread_id = message.message_thread_id if message.is_topic_message else None
     # One «typing…» right away (a search takes milliseconds, so ChatActionSender's first
     # action could otherwise race the answer); the sender repeats it should a search be slow.
@@ -83,7 +103,7 @@ async def answer_question(
         previous = await recall(state)
         exchange = await respond(service, question, previous, count)
     await remember(state, exchange.turn)
-    answer, start = exchange.answer, exchange.start
+    answer, shown, start = exchange.answer, exchange.presentation, exchange.start
     lead = texts.understood(exchange.resolution.understood)
     # buttons («Ещё», «Источник») find the snippets again by the question as understood
     try:
@@ -98,8 +118,8 @@ async def answer_question(
         return
     await send(
         message,
-        answer_reply(answer, start, count, lead=lead),
-        reply_markup=answer_keyboard(token, answer, start, count) if token else None,
+        answer_reply(shown, start, count, agreements_total(service), lead),
+        reply_markup=answer_keyboard(token, shown, start, count) if token else None,
     )
 
 
@@ -158,24 +178,23 @@ async def more_handler(
     if question is None or not isinstance(callback.message, Message):
         callback_answer.text = texts.STALE_BUTTON
         return
-    answer = service.index.search(question)
-    count = page_size(callback.message)
+    shown = _shown(service.index.search(question), callback.message)
+    count = shown.first_page
     start = max(0, callback_data.s)
     # an answer that said how it understood the question keeps saying it on every page
     understood = (callback.message.text or "").startswith(texts.UNDERSTOOD)
     lead = texts.understood(question) if understood else ()
     await edit(
         callback.message,
-        answer_reply(answer, start, count, lead=lead),
-        reply_markup=answer_keyboard(callback_data.q, answer, start, count)
-        if answer.answered
+        answer_reply(shown, start, count, agreements_total(service), lead),
+        reply_markup=answer_keyboard(callback_data.q, shown, start, count)
+        if shown.answered
         else None,
     )
     turn = await recall(state)
     if turn is not None and turn.question == question:
         # a typed «ещё» goes on from the page the buttons reached
-        shown = [h.passage_id for h in answer.hits[start : start + count]]
-        ids = tuple(dict.fromkeys([*turn.answer_ids, *shown]))
+        ids = tuple(dict.fromkeys([*turn.answer_ids, *shown_ids(shown, start, count)]))
         await remember(state, replace(turn, answer_ids=ids))
 
 
@@ -192,10 +211,10 @@ async def source_handler(
         callback_answer.text = texts.STALE_BUTTON
         return
     index = service.index
-    hits = index.search(question).hits
+    snippets = _shown(index.search(question), callback.message).snippets
     context = (
-        index.context(hits[callback_data.n].passage_id)
-        if 0 <= callback_data.n < len(hits)
+        index.context(snippets[callback_data.n].passage_id)
+        if 0 <= callback_data.n < len(snippets)
         else None
     )
     if context is None:

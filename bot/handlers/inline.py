@@ -11,6 +11,8 @@ from aiogram.types import (
     InputTextMessageContent,
 )
 
+from knowledge.present import present
+from knowledge.reply import plain, source_name, verdict_reply
 from knowledge.service import KnowledgeService
 
 from .. import texts
@@ -38,13 +40,27 @@ async def inline_query_handler(inline_query: InlineQuery, service: KnowledgeServ
     answer = service.index.search(question) if question else None
     results: list[InlineQueryResultUnion] = []
     if answer is not None and answer.answered:
-        for hit in answer.hits[:MAX_RESULTS]:
-            card = to_text(texts.inline_card(hit.text, hit.source))
+        shown = present(answer, MAX_RESULTS)
+        verdict = verdict_reply(shown)
+        if verdict:
+            card = to_text(verdict)
             results.append(
                 InlineQueryResultArticle(
-                    id=str(hit.passage_id),
-                    title=_title(hit.text),
-                    description=hit.source.label(),
+                    id="verdict",
+                    title=_title(plain(verdict)),
+                    description=texts.INLINE_VERDICT,
+                    input_message_content=InputTextMessageContent(
+                        **card.as_kwargs(text_key="message_text")
+                    ),
+                )
+            )
+        for snippet in shown.snippets[:MAX_RESULTS]:
+            card = to_text(texts.inline_card(snippet))
+            results.append(
+                InlineQueryResultArticle(
+                    id=str(snippet.passage_id),
+                    title=_title(snippet.text),
+                    description=source_name(snippet.source),
                     input_message_content=InputTextMessageContent(
                         **card.as_kwargs(text_key="message_text")
                     ),

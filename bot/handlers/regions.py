@@ -8,6 +8,7 @@ from aiogram.types import CallbackQuery, Message
 
 from knowledge.reply import region_reply, region_unknown_reply
 from knowledge.service import KnowledgeService
+from knowledge.suggest import region_suggestions
 
 from .. import texts
 from ..keyboards import RegionPick, region_back_keyboard, regions_keyboard
@@ -27,13 +28,15 @@ async def command_region_handler(
         text = texts.REGION_PICK if regions else texts.NO_REGIONS
         await send(message, text, reply_markup=regions_keyboard(regions))
         return
-    match = index.find_region(query)
+    match = region_suggestions(query, index.find_region(query))
     report = index.region_report(match.region.key) if match.region else None
     if report is None:
+        # no look-alike to offer: every region the articles cover, as buttons
+        offered = match.suggestions or index.regions()
         await send(
             message,
             region_unknown_reply(query, match),
-            reply_markup=regions_keyboard(match.suggestions),
+            reply_markup=regions_keyboard(offered),
         )
         return
     await send(message, region_reply(report), reply_markup=region_back_keyboard())

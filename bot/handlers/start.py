@@ -24,7 +24,7 @@ __all__ = ["setup"]
 async def command_help_handler(
     message: Message, bot: Bot, service: KnowledgeService, settings: Settings
 ) -> None:
-    """Receives /start (with or without a deep-link payload) and /help."""
+    """Receives /help: how to ask, the buttons, the commands."""
     me = await bot.me()
     admin = (
         is_private(message)
@@ -36,15 +36,12 @@ async def command_help_handler(
 
 
 async def command_start_handler(
-    message: Message,
-    bot: Bot,
-    service: KnowledgeService,
-    settings: Settings,
-    state: FSMContext | None = None,
+    message: Message, service: KnowledgeService, state: FSMContext | None = None
 ) -> None:
-    """Receives /start: forgets the conversation so far, then answers like /help."""
+    """Receives /start (with or without a deep-link payload): forgets the conversation so
+    far and greets."""
     await forget(state)
-    await command_help_handler(message, bot, service, settings)
+    await send(message, texts.start_reply(service.index.info), reply_markup=examples_keyboard())
 
 
 def setup() -> Router:

@@ -34,7 +34,7 @@ async def test_reload_lists_skipped_files(harness: Harness) -> None:
     """Files the build skipped are listed with their reasons."""
     (harness.settings.seeds_dir / "empty.txt").write_bytes(b"")
     report = replies(await harness.admin().send("/reload"))[-1]
-    assert "Пропущено файлов: 1" in report
+    assert "Пропущен 1 файл:" in report
     assert "empty.txt — пустой файл" in report
 
 
@@ -127,10 +127,10 @@ async def test_stats_show_counts_feedback_and_declined_questions(harness: Harnes
     for text in ("Какая погода на Марсе?", "какая погода на марсе", "Кто выиграл ЧМ по футболу?"):
         await user.send(text)
     stats = replies(await harness.admin().send("/stats"))[-1]
-    assert "Вопросов: 4, с ответом: 1 (25%)" in stats
+    assert "4 вопроса, из них с ответом — 1 (25%)" in stats
     assert "👍 0, 👎 1" in stats
-    assert "1. «Какая погода на Марсе?» — 2" in stats
-    assert "2. «Кто выиграл ЧМ по футболу?» — 1" in stats
+    assert "1. «Какая погода на Марсе?» — 2 раза" in stats
+    assert "2. «Кто выиграл ЧМ по футболу?» — 1 раз" in stats
     assert str(user.chat_id) not in stats
 
 

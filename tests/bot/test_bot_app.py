@@ -91,7 +91,7 @@ async def test_webhook_checks_the_secret_and_serves_health(settings: Settings) -
             await asyncio.sleep(0.01)
     harness.close()
     sent = only(harness.session.calls, "sendMessage")
-    assert "Статьи, по которым я отвечаю (5)" in sent.text
+    assert "Я отвечаю по 5 статьям" in sent.text
     assert [c.method for c in harness.session.calls].count("setMyCommands") == 2
 
 

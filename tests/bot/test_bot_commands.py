@@ -21,11 +21,21 @@ async def test_start_says_what_the_bot_knows(harness: Harness) -> None:
     assert "/reload" not in sent.text
 
 
-async def test_help_and_deep_link_start_are_the_same(harness: Harness) -> None:
-    """/help and /start inline (from the inline-mode button) show the same help."""
+async def test_help_is_not_start_and_deep_link_start_is_start(harness: Harness) -> None:
+    """/help explains how to ask (examples of each kind, the buttons, inline mode, the
+    commands) and is not /start; /start inline (the inline-mode button) is /start."""
     chat = harness.private()
+    start_text = only(await chat.send("/start"), "sendMessage").text
     help_text = only(await chat.send("/help"), "sendMessage").text
-    assert only(await chat.send("/start inline"), "sendMessage").text == help_text
+    assert help_text != start_text
+    assert "/help" in start_text
+    for part in ("Цифры:", "Соглашения:", "Люди:", "Регионы:", "Даты и места:"):
+        assert part in help_text
+    for part in (texts.BUTTON_SOURCE, texts.BUTTON_MORE, "@innoprom_belarus_bot вопрос"):
+        assert part in help_text
+    for command in ("/region", "/agreements", "/sources"):
+        assert command in help_text
+    assert only(await chat.send("/start inline"), "sendMessage").text == start_text
 
 
 async def test_admin_help_lists_admin_commands(harness: Harness) -> None:
@@ -60,11 +70,15 @@ async def test_startup_sets_russian_menus_with_admin_scope(harness: Harness) -> 
 
 
 async def test_sources_lists_the_articles(harness: Harness) -> None:
-    """/sources: every article with title, agency and date."""
+    """/sources: every article with title, agency and date — and says so plainly when an
+    article gives no agency or no date (instead of repeating its title)."""
     sent = only(await harness.private().send("/sources"), "sendMessage")
-    assert "(5)" in sent.text
+    assert sent.text.startswith("Я отвечаю по 5 статьям:")
     assert "ТАСС, 1 октября 2025" in sent.text
     assert "БЕЛТА, 29 сентября 2025" in sent.text
+    assert "29 сентября 2025, агентство не указано" in sent.text
+    assert sent.text.count("агентство и дата не указаны") == 2
+    assert "статья «" not in sent.text
 
 
 async def test_agreements_are_paged_in_one_message(harness: Harness) -> None:

@@ -30,8 +30,8 @@ def test_console_answers_and_buttons_are_pressable(settings: Settings) -> None:
         ["/start", "Сколько было посетителей?", "1", "/region витебской", ":inline Минск", ":q"],
     )
     assert "вы ▸ Сколько было посетителей?" in output
-    assert "бот ▸ Посетители:" in output
-    assert "[1] Источник 1" in output and "[4] 👍" in output
+    assert "бот ▸ 1. Выставку" in output
+    assert "[1] Источник" in output and "[2] 👍" in output
     assert "вы ▸ 1\nбот ▸ «" in output  # «Источник 1»: the article title heads the paragraph
     assert "бот ▸ Витебская область" in output
     assert "встроенный режим ▸" in output

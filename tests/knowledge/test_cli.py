@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,26 @@ def test_eval_scores_dialogues_and_a_sealed_one_by_aggregates(
         assert "погода" not in result.output and "secret-1" not in result.output
     figures = next(iter(json.loads(result.stdout[result.stdout.index("{") :]).values()))
     assert figures["sealed"] and figures["misses"] == [] and figures["followups"] == 1
+
+
+def test_check_replies_counts_rules_and_keeps_sealed_sets_sealed(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """`check-replies` counts the messages breaking each rule; with --examples it names the
+    questions of open sets, never those of a sealed one."""
+    folder = tmp_path / "sets"
+    folder.mkdir()
+    line = json.dumps({"id": "q1", "question": "какие соглашения подписали на выставке"})
+    (folder / "open_qa.jsonl").write_text(line, "utf-8")
+    secret = json.dumps({"id": "q2", "question": "Что подписали БЕЛАЗ и ИнДев?"})
+    (folder / "secret_qa.jsonl").write_text(secret, "utf-8")
+    (folder / "sealed.txt").write_text("secret_qa.jsonl\n", "utf-8")
+    files = [str(folder / "open_qa.jsonl"), str(folder / "secret_qa.jsonl")]
+    result = runner.invoke(cli, ["check-replies", "--examples", *files])
+    assert result.exit_code == 0, result.output
+    counts = dict(re.findall(r"^(\w+)\s+(\d+)\s+\(", result.output, re.MULTILINE))
+    assert counts["figure_twice"] == "0" and counts["numerals"] == "0"
+    assert int(counts["conjunction_start"]) >= 1  # «а "РТ-Развитие бизнеса"…» (engine half)
+    assert "conjunction_start: какие соглашения подписали на выставке" in result.output
+    assert "БЕЛАЗ и ИнДев" not in result.output
+

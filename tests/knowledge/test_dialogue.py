@@ -36,7 +36,10 @@ def test_a_follow_up_is_answered_about_the_previous_topic(seeds_index: Knowledge
     assert second.resolution.understood == "Где именно, в каком городе проходила выставка?"
     assert "Минске" in second.answer.hits[0].text
     assert second.turn.question == second.resolution.understood
-    assert second.turn.answer_ids == tuple(h.passage_id for h in second.answer.hits[:PAGE])
+    # kept as shown: the hits up to the last presented snippet of the first page (the ones
+    # between were merged into a snippet shown or dropped as said already)
+    last = second.presentation.snippets[:PAGE][-1].rank
+    assert second.turn.answer_ids == tuple(h.passage_id for h in second.answer.hits[: last + 1])
 
 
 def test_a_standalone_turn_is_the_plain_search(seeds_index: KnowledgeIndex) -> None:
@@ -61,7 +64,9 @@ def test_more_pages_on_then_reads_the_article_on(seeds_index: KnowledgeIndex) ->
     first, more = talk(seeds_index, "Какие соглашения подписали?", "ещё")
     assert more.resolution.kind == MORE
     assert more.start == PAGE
-    assert more.shown.hits[0] == first.answer.hits[PAGE]
+    # the next presented snippet: what the «Ещё» button would show
+    assert more.presentation.snippets == first.presentation.snippets
+    assert more.shown.hits[0] == first.answer.hits[first.presentation.snippets[PAGE].rank]
     assert set(first.turn.answer_ids) < set(more.turn.answer_ids)
     exchanges = talk(seeds_index, "что сказал субботин губернаторам россии?", *["подробнее"] * 6)
     best = exchanges[0].answer.hits[0]

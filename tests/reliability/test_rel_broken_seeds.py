@@ -30,6 +30,7 @@ from bot.cli import cli
 from bot.local import LocalCall
 from knowledge import BuildError, KnowledgeIndex, build_index, load_index
 from knowledge.extract import extract_figures
+from knowledge.russian import count
 from knowledge.seeds import MAX_SEED_BYTES
 from knowledge.service import KnowledgeService, ReloadFailed
 
@@ -161,7 +162,7 @@ async def test_service_and_admin_reload_report_every_skip(messy: Rig) -> None:
     (report,) = sent_texts(calls)
     assert report.startswith("Индекс перестроен")
     assert f"Статей: {len(expected_ids())} → {len(expected_ids())}" in report
-    assert f"Пропущено файлов: {len(BAD)}" in report
+    assert f"Пропущено {count(len(BAD), 'файл')}:" in report
     for name, reason in BAD.items():
         assert f"• {name} — {reason}" in report
     answer = only(await h.private().send("/region Гродненская"), "sendMessage")
