@@ -85,6 +85,53 @@ async def test_paging_buttons_keep_the_line_and_move_the_conversation_on(
     assert "\n7. " in typed and "\n4. " not in typed, typed
 
 
+async def test_follow_up_reply_is_the_presented_answer_under_its_line(
+    harness: Harness,
+) -> None:
+    """A follow-up's reply is «Понял так: …» and then exactly the reply the question as
+    understood gets on its own — presented: ТАСС's «более 14 тыс.», «свыше 14 тыс.» and
+    «более 14 000» are one statement, said once."""
+    chat = harness.private()
+    await chat.send(FIRST)
+    reply = reply_text(await chat.send("а сколько человек её посетило?"))
+    line, _, body = reply.partition("\n\n")
+    assert line.startswith(texts.UNDERSTOOD), reply
+    fresh = reply_text(await harness.private(user_id=4343).send(line[len(texts.UNDERSTOOD) :]))
+    assert body == fresh
+    assert "более 14 тыс" in body
+    assert "свыше 14 тыс" not in body.lower() and "14 000" not in body, body
+
+
+async def test_typed_more_shows_the_page_the_more_button_shows(harness: Harness) -> None:
+    """«ещё» typed goes on through the presented snippets exactly as «Ещё» pressed does (the
+    same snippets, numbers and buttons), under its «Понял так» line."""
+    question = "Какие соглашения подписали?"
+    typed_chat, button_chat = harness.private(user_id=901), harness.private(user_id=902)
+    await typed_chat.send(question)
+    typed = only(await typed_chat.send("ещё"), "sendMessage")
+    first = only(await button_chat.send(question), "sendMessage")
+    pressed = only(
+        await button_chat.press(first.result["message_id"], texts.BUTTON_MORE), "editMessageText"
+    )
+    line, _, body = typed.text.partition("\n\n")
+    assert line.startswith(texts.UNDERSTOOD) and body == pressed.text, typed.text
+    assert [b["text"] for b in typed.buttons()] == [b["text"] for b in pressed.buttons()]
+
+
+async def test_small_talk_neither_breaks_nor_becomes_the_context(harness: Harness) -> None:
+    """«спасибо» mid-conversation is answered in kind and «а где?» still continues the
+    question before it; small talk opening a chat gives «а где?» nothing to refer to."""
+    chat = harness.private(user_id=911)
+    await chat.send(FIRST)
+    thanks = reply_text(await chat.send("спасибо!"))
+    assert not thanks.startswith(texts.UNDERSTOOD) and "Источник" not in thanks
+    assert reply_text(await chat.send("а где?")).startswith(UNDERSTOOD_WHERE)
+    fresh = harness.private(user_id=912)
+    await fresh.send("привет")
+    after = reply_text(await fresh.send("а где?"))
+    assert not after.startswith(texts.UNDERSTOOD), after
+
+
 async def test_start_forgets_the_conversation(harness: Harness) -> None:
     """After /start, «а где?» has nothing to refer to."""
     chat = harness.private()

@@ -123,6 +123,34 @@ def test_ask_several_questions_is_one_conversation(runner: CliRunner) -> None:
     assert turns[1]["understood"] == "Где проходила выставка?"
 
 
+def test_ask_answers_small_talk_in_kind_and_keeps_the_conversation(runner: CliRunner) -> None:
+    """`ask Q «спасибо» «а где?»`: thanks answered in kind, not searched, and «а где?» still
+    continues the first question; --json marks the turn as small talk."""
+    questions = ["Когда проходила выставка?", "спасибо", "а где?"]
+    result = runner.invoke(cli, ["ask", *questions])
+    assert result.exit_code == 0, result.output
+    thanks = result.output[result.output.index("» спасибо") : result.output.index("» а где?")]
+    assert "Пожалуйста" in thanks and "Источник" not in thanks
+    assert "Понял так: Где проходила выставка?" in result.output
+    result = runner.invoke(cli, ["ask", "--json", *questions])
+    turns = json.loads(result.stdout[result.stdout.index("[") :])
+    assert [t["kind"] for t in turns] == ["standalone", "small_talk", "ellipsis"]
+    assert turns[1]["hits"] == [] and turns[1]["reply"].startswith("Пожалуйста")
+
+
+def test_ask_json_replies_are_presented_with_the_agreements_count(runner: CliRunner) -> None:
+    """A conversation's JSON turns carry the reply as shown: «Понял так», then the presented
+    answer with the agreements header counting against the index's total."""
+    result = runner.invoke(
+        cli, ["ask", "--json", "Какие соглашения подписали?", "а кто их подписал?"]
+    )
+    assert result.exit_code == 0, result.output
+    first, second = json.loads(result.stdout[result.stdout.index("[") :])
+    assert "Все 6 соглашений выставки — /agreements" in first["reply"]
+    assert second["reply"].startswith("Понял так: ")
+    assert "/agreements" in second["reply"]
+
+
 def test_ask_reads_dialogues_from_stdin(runner: CliRunner) -> None:
     """A JSON line with turns is one conversation; a plain line stays a lone question."""
     dialogue = {"id": "d1", "turns": [{"question": "Кто губернатор смоленщины?"},
@@ -183,3 +211,25 @@ def test_check_replies_counts_rules_and_keeps_sealed_sets_sealed(
     assert "conjunction_start: какие соглашения подписали на выставке" in result.output
     assert "БЕЛАЗ и ИнДев" not in result.output
 
+
+def test_check_replies_counts_dialogue_sets_apart(runner: CliRunner, tmp_path: Path) -> None:
+    """Dialogue sets are checked turn by turn (the «Понял так» line included) and counted
+    apart from the question sets; a sealed one is never named."""
+    folder = tmp_path / "sets"
+    folder.mkdir()
+    talk = {"id": "t1", "turns": [{"question": "Сколько было посетителей?"},
+                                  {"question": "а из скольких стран?"}, {"question": "ещё"}]}
+    (folder / "talks_qa.jsonl").write_text(json.dumps(talk, ensure_ascii=False), "utf-8")
+    line = json.dumps({"id": "q1", "question": "Когда проходила выставка?"})
+    (folder / "open_qa.jsonl").write_text(line, "utf-8")
+    (folder / "sealed.txt").write_text("talks_qa.jsonl\n", "utf-8")
+    files = [str(folder / "open_qa.jsonl"), str(folder / "talks_qa.jsonl")]
+    result = runner.invoke(cli, ["check-replies", "--examples", *files])
+    assert result.exit_code == 0, result.output
+    flat, _, talks = result.output.partition("диалоги, сообщений: ")
+    alone = runner.invoke(cli, ["check-replies", files[0]]).output
+    assert flat[flat.index("сообщений") :] == alone[alone.index("сообщений") :]
+    assert int(talks.split()[0]) >= 3
+    counts = dict(re.findall(r"^(\w+)\s+(\d+)\s+\(", talks, re.MULTILINE))
+    assert counts["figure_twice"] == "0" and counts["no_source"] == "0"
+    assert "стран" not in result.output and "посетител" not in result.output

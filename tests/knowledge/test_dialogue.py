@@ -78,6 +78,22 @@ def test_more_pages_on_then_reads_the_article_on(seeds_index: KnowledgeIndex) ->
     assert not exchanges[-1].answer.hits  # the article has ended
 
 
+def test_a_yes_no_answer_keeps_its_verdict_to_itself(seeds_index: KnowledgeIndex) -> None:
+    """The verdict is on the answer; «подробнее» reads the article on without saying it
+    again, and «ещё» past the one snippet presented reads on too."""
+    first, detail, more = talk(
+        seeds_index, "правда что выставку посетили 20 тыс человек?", "подробнее", "ещё"
+    )
+    assert first.presentation.verdict is not None
+    assert first.presentation.verdict.outcome == "no"
+    assert len(first.presentation.snippets) == 1  # ТАСС said it three ways: one statement
+    assert set(first.turn.answer_ids) == {h.passage_id for h in first.answer.hits}
+    for later in (detail, more):
+        assert later.presentation.verdict is None and not later.presentation.figures
+        assert later.answer.hits and later.start == 0
+    assert more.turn.read > detail.turn.read > 0
+
+
 def test_dialogues_are_scored_turn_by_turn(seeds_index: KnowledgeIndex) -> None:
     """Follow-up hit@1, out-of-scope follow-ups refused, and standalone turns compared with
     the answer without context."""
