@@ -522,13 +522,20 @@ def _days(n: int) -> str:
     return f"{n} дней"
 
 
+def _short(text: str, limit: int) -> str:
+    """``text`` cut at a word to at most ``limit`` characters (with «…» when cut)."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:—– ") + "…"
+
+
 def _subscription_spans(subscribers: int, broadcast: BroadcastStats | None) -> list[Span]:
     spans = [Span(f"Подписчиков: {subscribers}\n")]
     if broadcast is not None:
         state = "закончена" if broadcast.finished else f"идёт, в очереди {broadcast.pending}"
         spans.append(
             Span(
-                f"Последняя рассылка («{broadcast.title[:80]}», {state}): "
+                f"Последняя рассылка («{_short(broadcast.title, 60)}», {state}): "
                 f"доставлено {broadcast.delivered}, не доставлено {broadcast.failed}\n"
             )
         )
