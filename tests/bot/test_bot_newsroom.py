@@ -293,3 +293,13 @@ def _key(harness: Harness, chat_id: int, user_id: int) -> Any:
     from aiogram.fsm.storage.base import StorageKey
 
     return StorageKey(bot_id=harness.bot.id, chat_id=chat_id, user_id=user_id, destiny=DESTINY)
+
+
+async def test_an_uploaded_file_is_announced_too(harness: Harness) -> None:
+    """A .txt upload is a new article like a forward: subscribers get its digest."""
+    await harness.private().send("/subscribe")
+    await harness.admin().upload("excavators.txt", ARTICLE.encode())
+    (delivery,) = harness.store.pending_deliveries()
+    assert "Могилевские машиностроители" in delivery.message
+    broadcast = harness.store.last_broadcast()
+    assert broadcast is not None and broadcast.article_id.startswith("upload-")
