@@ -2,10 +2,11 @@
 
 * A forwarded channel post, a pasted long text or a link to a news page → a preview of what
   the bot read from it (:func:`knowledge.preview.preview_article`), with «Добавить» /
-  «Отмена».  The draft waits in aiogram's FSM storage (its own ``newsroom`` destiny, so it never
-  mixes with other per-chat data) under a random token the buttons carry; it expires, and a
-  new preview replaces it.  Only «Добавить» saves it — with the checks and generated file names
-  of uploads — rebuilds the index and queues a digest for subscribers.
+  «Отмена».  The draft waits in aiogram's FSM storage (its own ``newsroom`` destiny where the
+  storage keeps destinies apart, else prefixed keys of the chat's data) under a random token
+  the buttons carry; it expires, and a new preview replaces it.  Only «Добавить» saves it —
+  with the checks and generated file names of uploads — rebuilds the index and queues a
+  digest for subscribers.
 * ``/articles``: a numbered, paged list; a number button asks, «Да, удалить» moves the file to
   the trash inside the seeds folder and rebuilds.  ``/restore`` brings the last one back.
 
@@ -30,7 +31,7 @@ from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import BaseFilter, Command
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.storage.base import BaseStorage, StorageKey
+from aiogram.fsm.storage.base import DEFAULT_DESTINY, BaseStorage, StorageKey
 from aiogram.types import (
     CallbackQuery,
     Message,
@@ -65,19 +66,32 @@ from ..links import LinkError, LinkFetcher, page_text, single_link
 from ..render import edit, send
 from ..state import StateStore
 
-__all__ = ["DESTINY", "PER_PAGE", "newsroom_context", "setup"]
+__all__ = ["DESTINY", "DRAFT", "LISTING", "PER_PAGE", "newsroom_context", "setup"]
 
 logger = logging.getLogger(__name__)
 
 DESTINY = "newsroom"
+# Keys of the newsroom's FSM data (prefixed: with a storage whose key builder has no destinies
+# they share the chat's default data with other features).
+DRAFT = "newsroom_draft"
+LISTING = "newsroom_articles"
 PER_PAGE = 8
 # Minsk keeps UTC+3 all year: a forwarded post's date is the day it was in Minsk.
 MINSK = timezone(timedelta(hours=3))
 
 
 def newsroom_context(storage: BaseStorage, bot: Bot, chat_id: int, user_id: int) -> FSMContext:
-    """The newsroom's FSM context of one admin in one chat."""
-    key = StorageKey(bot_id=bot.id, chat_id=chat_id, user_id=user_id, destiny=DESTINY)
+    """The newsroom's FSM context of one admin in one chat: its own ``newsroom`` destiny
+    where the storage keeps destinies apart (``MemoryStorage``; ``RedisStorage`` with
+    ``DefaultKeyBuilder(with_destiny=True)``), else the default one (prefixed keys)."""
+    builder = getattr(storage, "key_builder", None)
+    own = builder is None or bool(getattr(builder, "with_destiny", False))
+    key = StorageKey(
+        bot_id=bot.id,
+        chat_id=chat_id,
+        user_id=user_id,
+        destiny=DESTINY if own else DEFAULT_DESTINY,
+    )
     return FSMContext(storage=storage, key=key)
 
 
@@ -220,14 +234,14 @@ async def _preview(
         await send(message, texts.preview_rejected(exc.reason))
         return
     token = _token()
-    previous = await context.get_value("draft")
+    previous = await context.get_value(DRAFT)
     draft = {
         "token": token,
         "file": article,
         "origin": origin,
         "expires": time.time() + settings.preview_ttl,
     }
-    await context.update_data(draft=draft)  # before the buttons exist
+    await context.update_data({DRAFT: draft})  # before the buttons exist
     sent = await send(
         message,
         texts.preview_reply(preview, settings.preview_ttl),
@@ -239,8 +253,8 @@ async def _preview(
             await bot.edit_message_reply_markup(
                 chat_id=message.chat.id, message_id=int(previous["message_id"])
             )
-    if await context.get_value("draft") == draft:
-        await context.update_data(draft={**draft, "message_id": sent.message_id})
+    if await context.get_value(DRAFT) == draft:
+        await context.update_data({DRAFT: {**draft, "message_id": sent.message_id}})
 
 
 async def draft_handler(
@@ -259,23 +273,23 @@ async def draft_handler(
         callback_answer.text = texts.PREVIEW_STALE
         return
     context = newsroom_context(fsm_storage, bot, message.chat.id, callback.from_user.id)
-    draft = _live(await context.get_value("draft"), callback_data.t)
+    draft = _live(await context.get_value(DRAFT), callback_data.t)
     if draft is None:
         callback_answer.text = texts.PREVIEW_STALE
         return
     if callback_data.a != "add":
-        await context.update_data(draft=None)
+        await context.update_data({DRAFT: None})
         await edit(message, texts.PREVIEW_CANCELLED)
         return
     if service.busy:
         callback_answer.text = texts.RELOAD_BUSY
         return
-    await context.update_data(draft=None)  # a second press finds nothing to add
+    await context.update_data({DRAFT: None})  # a second press finds nothing to add
     try:
         async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id):
             result = await service.add_seed(draft["file"].encode("utf-8"), draft["origin"])
     except ReloadBusy:
-        await context.update_data(draft=draft)
+        await context.update_data({DRAFT: draft})
         callback_answer.text = texts.RELOAD_BUSY
         return
     except InvalidSeed as exc:
@@ -319,7 +333,7 @@ async def command_articles_handler(
     user_id = message.from_user.id if message.from_user else message.chat.id
     context = newsroom_context(fsm_storage, bot, message.chat.id, user_id)
     view = {"token": token, "index": _index_key(service), "expires": time.time() + 3600}
-    await context.update_data(articles=view)
+    await context.update_data({LISTING: view})
     page, pages, numbers = _page_of(articles, 0)
     await send(
         message,
@@ -342,7 +356,7 @@ async def articles_button_handler(
         callback_answer.text = texts.ARTICLES_STALE
         return
     context = newsroom_context(fsm_storage, bot, message.chat.id, callback.from_user.id)
-    view = _live(await context.get_value("articles"), callback_data.t)
+    view = _live(await context.get_value(LISTING), callback_data.t)
     articles = service.index.sources()
     if view is None or view.get("index") != _index_key(service):
         callback_answer.text = texts.ARTICLES_STALE
@@ -389,7 +403,7 @@ async def _remove(
     if service.busy:
         callback_answer.text = texts.RELOAD_BUSY
         return
-    await context.update_data(articles=None)  # numbers change once the article is gone
+    await context.update_data({LISTING: None})  # numbers change once the article is gone
     try:
         async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id):
             result = await service.remove(info.source.article_id)

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
+from aiogram.fsm.storage.memory import MemoryStorage
 from bot_testkit import ADMIN_ID, USER_ID, Harness, labels, only
 
 from bot import texts
 from bot.config import Settings
-from bot.handlers.newsroom import DESTINY
+from bot.handlers.newsroom import DESTINY, DRAFT
 from bot.local import LocalCall, LocalChat
 from knowledge.service import TRASH_DIR
 
@@ -147,7 +150,7 @@ async def test_cancel_saves_nothing_and_a_second_preview_replaces_the_first(
     assert only(cancelled, "editMessageText").text == texts.PREVIEW_CANCELLED
     assert not seeds(harness, "forward-*")
     data = await harness.dp.storage.get_data(_key(harness, ADMIN_ID, ADMIN_ID))
-    assert data.get("draft") is None
+    assert data.get(DRAFT) is None
 
 
 async def test_an_expired_preview_adds_nothing(settings: Settings) -> None:
@@ -289,9 +292,7 @@ async def test_subscribe_unsubscribe_and_a_digest_for_each_new_article(
     assert only(await user.send("/unsubscribe"), "sendMessage").text == texts.NOT_SUBSCRIBED
 
 
-def _key(harness: Harness, chat_id: int, user_id: int) -> Any:
-    from aiogram.fsm.storage.base import StorageKey
-
+def _key(harness: Harness, chat_id: int, user_id: int) -> StorageKey:
     return StorageKey(bot_id=harness.bot.id, chat_id=chat_id, user_id=user_id, destiny=DESTINY)
 
 
@@ -303,3 +304,40 @@ async def test_an_uploaded_file_is_announced_too(harness: Harness) -> None:
     assert "Могилевские машиностроители" in delivery.message
     broadcast = harness.store.last_broadcast()
     assert broadcast is not None and broadcast.article_id.startswith("upload-")
+
+
+class KeyedMemoryStorage(MemoryStorage):
+    """Memory storage that builds its keys like RedisStorage does (so a key builder without
+    destinies refuses any destiny but the default, as with Redis)."""
+
+    def __init__(self, key_builder: DefaultKeyBuilder) -> None:
+        super().__init__()
+        self.key_builder = key_builder
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        self.key_builder.build(key, "data")
+        await super().set_data(key, data)
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        self.key_builder.build(key, "data")
+        return await super().get_data(key)
+
+
+@pytest.mark.parametrize("with_destiny", [True, False])
+async def test_drafts_work_whatever_the_storage_key_builder(
+    settings: Settings, with_destiny: bool
+) -> None:
+    """With RedisStorage's default key builder (no destinies) the draft lives in the chat's
+    default data under its own key; with destinies, in the newsroom's."""
+    storage = KeyedMemoryStorage(DefaultKeyBuilder(with_destiny=with_destiny))
+    harness = Harness.start(settings, storage=storage)
+    try:
+        preview = await forward(harness.admin())
+        calls = await harness.admin().press(preview.result["message_id"], texts.BUTTON_ADD)
+        assert only(calls, "editMessageText").text.startswith("Статья добавлена")
+        key = _key(harness, ADMIN_ID, ADMIN_ID)
+        if not with_destiny:
+            key = dataclasses.replace(key, destiny="default")
+        assert DRAFT in await storage.get_data(key)
+    finally:
+        harness.close()
