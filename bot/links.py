@@ -20,14 +20,21 @@ import logging
 import re
 import socket
 from dataclasses import dataclass
-from typing import Any
 
 import aiohttp
 from aiohttp.abc import ResolveResult
 from aiohttp.resolver import ThreadedResolver
 from yarl import URL
 
-__all__ = ["BlockedAddress", "FetchedPage", "LinkError", "LinkFetcher", "is_public_address"]
+__all__ = [
+    "BlockedAddress",
+    "FetchedPage",
+    "LinkError",
+    "LinkFetcher",
+    "is_public_address",
+    "page_text",
+    "single_link",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -206,7 +213,7 @@ class LinkFetcher:
         return FetchedPage(str(response.url), bytes(body), content_type, response.charset)
 
 
-def page_text(page: FetchedPage) -> Any:
+def page_text(page: FetchedPage) -> bytes | str:
     """The page as the extractor takes it: text when the server named the charset, else bytes
     (the extractor then reads the charset from the page itself)."""
     if page.charset:
