@@ -131,6 +131,14 @@ class Broadcaster:
     # ------------------------------------------------------------------ the sender
 
     async def _run(self, bot: Bot) -> None:
+        while not self._stop.is_set():
+            try:
+                await self._send_queued(bot)
+            except Exception:  # the queue must outlive a bad moment of the database
+                logger.exception("digest sender: error, retrying in a second")
+                await self._nap(1.0)
+
+    async def _send_queued(self, bot: Bot) -> None:
         loop = asyncio.get_running_loop()
         while not self._stop.is_set():
             now = loop.time()
