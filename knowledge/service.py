@@ -221,7 +221,7 @@ class KnowledgeService:
         if self._lock.locked():
             raise ReloadBusy
         async with self._lock:
-            path = self._seed_path(article_id)
+            path = self._article_path(article_id)
             if path.is_symlink() or not path.is_file():
                 raise InvalidSeed("такой статьи в папке уже нет")
             title = self._title(article_id)
@@ -254,7 +254,7 @@ class KnowledgeService:
             if parked is None:
                 raise NothingToRestore
             article_id = parked.name.split(_TRASH_SEPARATOR, 1)[1]
-            path = self._seed_path(article_id)
+            path = self._article_path(article_id)
             if path.exists() or path.is_symlink():
                 raise InvalidSeed(f"в папке уже есть файл {article_id}")
             data = await asyncio.to_thread(parked.read_bytes)
@@ -425,6 +425,17 @@ class KnowledgeService:
             if existing.fingerprint == result.fingerprint:
                 raise InvalidSeed(f"повторяет статью {existing.id}")
         return result
+
+    def _article_path(self, article_id: str) -> Path:
+        """The file of an article in the seeds folder itself (its name, never resolved: a
+        link is not followed to whatever it points at)."""
+        if (
+            Path(article_id).name != article_id
+            or article_id.startswith(".")
+            or not article_id.endswith(".txt")
+        ):
+            raise InvalidSeed("недопустимое имя файла")
+        return self.seeds_dir / article_id
 
     def _trash_dir(self) -> Path:
         return self.seeds_dir.resolve() / TRASH_DIR

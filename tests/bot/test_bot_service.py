@@ -222,3 +222,18 @@ async def test_an_article_added_again_meanwhile_is_not_restored(settings: Settin
         ]
     finally:
         service.close()
+
+
+async def test_remove_never_follows_a_link_or_leaves_the_folder(settings: Settings) -> None:
+    """A symlink named as an article is not followed to the file it points at; names with a
+    path in them are refused."""
+    service = open_service(settings)
+    try:
+        target = settings.seeds_dir / "003_685755f318647117.txt"
+        (settings.seeds_dir / "alias.txt").symlink_to(target)
+        for name in ("alias.txt", "../state.db", "sub/003_685755f318647117.txt", ".hidden.txt"):
+            with pytest.raises(InvalidSeed):
+                await service.remove(name)
+        assert target.is_file() and not (settings.seeds_dir / TRASH_DIR).exists()
+    finally:
+        service.close()
