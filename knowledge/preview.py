@@ -2,8 +2,9 @@
 
 The newsroom in the chat shows an admin what the bot read from a forwarded post, a pasted text
 or a web page before anything is saved, and tells subscribers what a new article brings.  Both
-come from here, from the very analysis a build runs on each article (``index._article_rows``):
-the preview shows what the index would hold, not an approximation of it.
+come from here, from the very analysis a build runs on each article
+(:func:`knowledge.index.analyse_article`): the preview shows what the index would hold, not an
+approximation of it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from .index import _article_rows
+from .index import _Analysed, analyse_article
 from .lexicon import gazetteer
 from .models import Agreement, Figure, Person, SkippedFile, Source
 from .seeds import Article, load_article
@@ -56,12 +57,25 @@ def preview_bytes(name: str, data: bytes) -> ArticlePreview | SkippedFile:
     article = load_article(name, data)
     if isinstance(article, SkippedFile):
         return article
-    return preview_article(article)
+    analysed = analyse_article(article)
+    if isinstance(analysed, str):
+        return SkippedFile(name, analysed)
+    return preview_article(article, analysed)
 
 
-def preview_article(article: Article) -> ArticlePreview:
-    """Sentences, lead, agreements, people, regions and figures of one parsed article."""
-    rows, facts, region_counts = _article_rows(article, 1)
+def preview_article(article: Article, analysed: _Analysed | None = None) -> ArticlePreview:
+    """Sentences, lead, agreements, people, regions and figures of one parsed article.
+
+    :param analysed: the article's analysis when the caller has it already (an upload check
+        runs it); otherwise it runs here.
+    :raises ValueError: (its message in Russian) when the article cannot be analysed.
+    """
+    if analysed is None:
+        result = analyse_article(article)
+        if isinstance(result, str):
+            raise ValueError(result)
+        analysed = result
+    rows, facts, region_counts = analysed
     source = Source(article.id, article.title, article.agency, article.date)
     entries = gazetteer().entries
 

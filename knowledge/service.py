@@ -29,10 +29,18 @@ from . import (
     SkippedFile,
     load_index,
 )
-from .index import analyse_article, build_index, build_lock
+from .index import _Analysed, analyse_article, build_index, build_lock
 from .preview import ArticlePreview, preview_article
 from .reply import EXAMPLE_QUESTIONS
-from .seeds import ORIGINS, Article, failure, load_article, read_seeds, seed_names
+from .seeds import (
+    ORIGINS,
+    Article,
+    failure,
+    load_article,
+    read_seed_file,
+    read_seeds,
+    seed_names,
+)
 
 __all__ = [
     "TRASH_DIR",
@@ -190,7 +198,7 @@ class KnowledgeService:
             raise ReloadBusy
         async with self._lock:
             name = _upload_name(origin)
-            article = await asyncio.to_thread(self._check_upload, name, data)
+            article, analysed = await asyncio.to_thread(self._check_upload, name, data)
             path = self._seed_path(name)
             await asyncio.to_thread(_write_atomically, path, data)
             try:
@@ -199,7 +207,7 @@ class KnowledgeService:
                 path.unlink(missing_ok=True)
                 raise
             logger.info("seed added as %s (%d bytes)", name, len(data))
-            preview = await asyncio.to_thread(preview_article, article)
+            preview = preview_article(article, analysed)  # no second analysis: cheap
             return UploadResult(name, article.title, result, preview)
 
     async def preview(self, data: bytes, origin: str) -> ArticlePreview:
@@ -208,8 +216,8 @@ class KnowledgeService:
         :raises InvalidSeed: when the bytes are not a usable, new article.
         """
         name = _upload_name(origin)
-        article = await asyncio.to_thread(self._check_upload, name, data)
-        return await asyncio.to_thread(preview_article, article)
+        article, analysed = await asyncio.to_thread(self._check_upload, name, data)
+        return preview_article(article, analysed)
 
     async def remove(self, article_id: str) -> RemovalResult:
         """Move an article's file to the trash and reload (put back if the reload fails).
@@ -257,8 +265,8 @@ class KnowledgeService:
             path = self._article_path(article_id)
             if path.exists() or path.is_symlink():
                 raise InvalidSeed(f"в папке уже есть файл {article_id}")
-            data = await asyncio.to_thread(parked.read_bytes)
-            article = await asyncio.to_thread(self._check_upload, article_id, data)
+            data = await asyncio.to_thread(_read_parked, parked)
+            article, _ = await asyncio.to_thread(self._check_upload, article_id, data)
             os.replace(parked, path)
             try:
                 result = await self._reload()
@@ -413,7 +421,7 @@ class KnowledgeService:
             staging.unlink(missing_ok=True)
             lock.__exit__(None, None, None)
 
-    def _check_upload(self, name: str, data: bytes) -> Article:
+    def _check_upload(self, name: str, data: bytes) -> tuple[Article, _Analysed]:
         result = load_article(name, data)
         if isinstance(result, SkippedFile):
             raise InvalidSeed(result.reason)
@@ -424,7 +432,7 @@ class KnowledgeService:
         for existing in articles:
             if existing.fingerprint == result.fingerprint:
                 raise InvalidSeed(f"повторяет статью {existing.id}")
-        return result
+        return result, analysed
 
     def _article_path(self, article_id: str) -> Path:
         """The file of an article in the seeds folder itself (its name, never resolved: a
@@ -496,6 +504,18 @@ def _validate(path: Path) -> None:
         raise BuildError(f"новый индекс не отвечает на вопросы: {exc}") from exc
     finally:
         index.close()
+
+
+def _read_parked(path: Path) -> bytes:
+    """A removed article's bytes, read like a seed (a regular file, no link followed)."""
+    fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        data = read_seed_file(fd, path.name)
+    finally:
+        os.close(fd)
+    if isinstance(data, str):
+        raise InvalidSeed(data)
+    return data
 
 
 def _upload_name(origin: str = UPLOAD_PREFIX) -> str:
