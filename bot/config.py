@@ -75,7 +75,7 @@ class Settings:
     redis_url: Secret = field(default_factory=lambda: Secret(""))
     # the newsroom: articles from forwards, pasted texts and links; digests to subscribers
     paste_min_chars: int = 300
-    preview_ttl: float = 1800.0
+    preview_ttl: float = 900.0
     link_timeout: float = 15.0
     max_page_bytes: int = 3_000_000
     max_redirects: int = 5

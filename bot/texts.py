@@ -257,10 +257,14 @@ ARTICLES_STALE = "Список устарел — откройте /articles з�
 NOTHING_TO_RESTORE = "Корзина пуста: возвращать нечего."
 REMOVE_CANCELLED = "Удаление отменено."
 NO_ARTICLES = "В базе нет ни одной статьи."
+DRAFT_NOT_KEPT = (
+    "Черновик сейчас негде сохранить (хранилище недоступно), поэтому кнопки «Добавить» нет: "
+    "пришлите статью ещё раз через минуту или загрузите её файлом .txt."
+)
 _PREVIEW_ITEMS = 5
 
 
-def preview_reply(preview: ArticlePreview, ttl_seconds: float) -> Reply:
+def preview_reply(preview: ArticlePreview, ttl_seconds: float, *, kept: bool = True) -> Reply:
     """What the bot read from a forwarded post, a pasted text or a page, before saving it."""
     spans: list[Span] = [
         Span(
@@ -289,13 +293,16 @@ def preview_reply(preview: ArticlePreview, ttl_seconds: float) -> Reply:
     if not (preview.agreements or preview.people or preview.figures):
         spans.append(Span("\nСоглашений, людей с должностями и цифр не нашёл.\n", "italic"))
     minutes = max(1, round(ttl_seconds / 60))
-    spans.append(
-        Span(
-            f"\n«{BUTTON_ADD}» — сохранить и перестроить индекс; «{BUTTON_CANCEL}» — забыть. "
-            f"Предпросмотр действует {minutes} мин.",
-            "italic",
+    if kept:
+        spans.append(
+            Span(
+                f"\n«{BUTTON_ADD}» — сохранить и перестроить индекс; «{BUTTON_CANCEL}» — "
+                f"забыть. Предпросмотр действует {minutes} мин.",
+                "italic",
+            )
         )
-    )
+    else:
+        spans.append(Span("\n" + DRAFT_NOT_KEPT, "italic"))
     return fit(_strip(spans))
 
 

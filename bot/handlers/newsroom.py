@@ -84,7 +84,8 @@ def newsroom_context(storage: BaseStorage, bot: Bot, chat_id: int, user_id: int)
     """The newsroom's FSM context of one admin in one chat: its own ``newsroom`` destiny
     where the storage keeps destinies apart (``MemoryStorage``; ``RedisStorage`` with
     ``DefaultKeyBuilder(with_destiny=True)``), else the default one (prefixed keys)."""
-    builder = getattr(storage, "key_builder", None)
+    inner = getattr(storage, "inner", storage)  # through bot.storage.ResilientStorage
+    builder = getattr(inner, "key_builder", None)
     own = builder is None or bool(getattr(builder, "with_destiny", False))
     key = StorageKey(
         bot_id=bot.id,
@@ -242,10 +243,13 @@ async def _preview(
         "expires": time.time() + settings.preview_ttl,
     }
     await context.update_data({DRAFT: draft})  # before the buttons exist
+    kept = await context.get_value(DRAFT) == draft
+    if not kept:  # the FSM storage (Redis) is down: buttons would find nothing
+        logger.warning("newsroom draft not kept: the FSM storage is unavailable")
     sent = await send(
         message,
-        texts.preview_reply(preview, settings.preview_ttl),
-        reply_markup=draft_keyboard(token),
+        texts.preview_reply(preview, settings.preview_ttl, kept=kept),
+        reply_markup=draft_keyboard(token) if kept else None,
     )
     if isinstance(previous, dict) and previous.get("message_id"):
         # a second preview replaces the first: its buttons go (they would only be stale)
@@ -253,7 +257,7 @@ async def _preview(
             await bot.edit_message_reply_markup(
                 chat_id=message.chat.id, message_id=int(previous["message_id"])
             )
-    if await context.get_value(DRAFT) == draft:
+    if kept and await context.get_value(DRAFT) == draft:
         await context.update_data({DRAFT: {**draft, "message_id": sent.message_id}})
 
 

@@ -341,3 +341,27 @@ async def test_drafts_work_whatever_the_storage_key_builder(
         assert DRAFT in await storage.get_data(key)
     finally:
         harness.close()
+
+
+class DownStorage(MemoryStorage):
+    """A storage that has gone away (Redis stopped): every call fails."""
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        raise ConnectionError("redis is down")
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        raise ConnectionError("redis is down")
+
+
+async def test_a_storage_that_is_down_gives_a_preview_without_add(settings: Settings) -> None:
+    """No place to keep the draft: the preview says so and offers no «Добавить»; questions
+    are answered as ever."""
+    harness = Harness.start(settings, storage=DownStorage())
+    try:
+        preview = await forward(harness.admin())
+        assert preview.text.startswith("Предпросмотр статьи")
+        assert preview.text.endswith(texts.DRAFT_NOT_KEPT)
+        assert preview.buttons() == []
+        assert await answered_from(harness, "Сколько было посетителей?", "14")
+    finally:
+        harness.close()
