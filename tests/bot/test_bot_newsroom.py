@@ -14,11 +14,14 @@ import pytest
 from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
 from aiogram.fsm.storage.memory import MemoryStorage
 from bot_testkit import ADMIN_ID, USER_ID, Harness, labels, only
+from redis.asyncio import Redis
+from redis_server import RedisServer
 
 from bot import texts
-from bot.config import Settings
+from bot.config import Secret, Settings
 from bot.handlers.newsroom import DESTINY, DRAFT
 from bot.local import LocalCall, LocalChat
+from bot.storage import CONTEXT_TTL, build_storage
 from knowledge.service import TRASH_DIR
 
 ARTICLE = (
@@ -365,3 +368,32 @@ async def test_a_storage_that_is_down_gives_a_preview_without_add(settings: Sett
         assert await answered_from(harness, "Сколько было посетителей?", "14")
     finally:
         harness.close()
+
+
+async def test_a_draft_in_redis_is_added_from_another_replica(
+    settings: Settings, tmp_path: Path, redis_server: RedisServer
+) -> None:
+    """With REDIS_URL the draft is in Redis (its own destiny, expiring): a «Добавить» that
+    reaches another webhook replica adds it."""
+    shared = dataclasses.replace(settings, redis_url=Secret(redis_server.url))
+    first = Harness.start(shared, build_storage(shared))
+    other = dataclasses.replace(shared, state_path=tmp_path / "replica2.db")
+    second = Harness.start(other, build_storage(other))
+    try:
+        preview = await forward(first.admin())
+        key = (ADMIN_ID, preview.result["message_id"])
+        second.admin().session.messages[key] = first.session.messages[key]
+        calls = await second.admin().press(preview.result["message_id"], texts.BUTTON_ADD)
+        assert only(calls, "editMessageText").text.startswith("Статья добавлена")
+        assert len(seeds(first, "forward-*.txt")) == 1
+        client = Redis.from_url(redis_server.url)
+        try:
+            pattern = f"*:{ADMIN_ID}:{ADMIN_ID}:{DESTINY}:data"
+            (redis_key,) = [k async for k in client.scan_iter(match=pattern)]
+            assert 0 < await client.ttl(redis_key) <= CONTEXT_TTL
+        finally:
+            await client.aclose()
+    finally:
+        for harness in (first, second):
+            await harness.dp.storage.close()
+            harness.close()
