@@ -32,8 +32,10 @@ from knowledge import BuildError, IndexInfo
 from knowledge.service import KnowledgeService
 
 from . import texts
+from .broadcast import Broadcaster
 from .config import Settings
 from .handlers import setup_routers
+from .links import LinkFetcher
 from .middlewares import InFlightUpdates, RetryAfterMiddleware, setup_middlewares
 from .state import StateStore, chat_key
 from .storage import ResilientStorage, StorageConfigError, build_storage
@@ -50,8 +52,10 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# Seconds shutdown waits for updates being handled (Docker's default stop timeout is 10 s).
-SHUTDOWN_GRACE = 8.0
+# Seconds shutdown waits for updates being handled (Docker's default stop timeout is 10 s),
+# then for digests already on their way.
+SHUTDOWN_GRACE = 6.0
+BROADCAST_GRACE = 2.0
 TOKEN_PATTERN = re.compile(r"\d{6,}:[A-Za-z0-9_-]{30,}")
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 REDACTED = "<redacted>"
@@ -127,17 +131,33 @@ def create_dispatcher(
 ) -> Dispatcher:
     """The dispatcher with every router and middleware; services as workflow data.
 
-    :param storage: aiogram's FSM storage (conversations, and any feature's FSM data):
-        ``build_storage(settings)`` in production, ``MemoryStorage`` when omitted. It is
+    :param storage: aiogram's FSM storage (conversations, newsroom drafts, any feature's FSM
+        data): ``build_storage(settings)`` in production, ``MemoryStorage`` when omitted. It is
         wrapped in :class:`ResilientStorage`, so a failing storage costs data, never answers.
-    :return: a Dispatcher whose handlers receive ``service``, ``store``, ``settings`` and
-        aiogram's ``state``; its shutdown closes the service, the state database and the
+    :return: a Dispatcher whose handlers receive ``service``, ``store``, ``settings``,
+        ``broadcaster``, ``links`` and aiogram's ``state``; its startup starts the digest
+        sender, its shutdown stops it and closes the service, the state database and the
         storage.
     """
     if not isinstance(storage, ResilientStorage):
         storage = ResilientStorage(storage or MemoryStorage())
+    broadcaster = Broadcaster(
+        state, rate=settings.broadcast_rate, chat_interval=settings.broadcast_chat_interval
+    )
+    links = LinkFetcher(
+        timeout=settings.link_timeout,
+        max_bytes=settings.max_page_bytes,
+        max_redirects=settings.max_redirects,
+        allow_loopback=settings.allow_loopback_links,
+    )
     dp = Dispatcher(
-        storage=storage, name="innoprom", service=service, store=state, settings=settings
+        storage=storage,
+        name="innoprom",
+        service=service,
+        store=state,
+        settings=settings,
+        broadcaster=broadcaster,
+        links=links,
     )
     dp.include_routers(*setup_routers(settings))
     dp["in_flight"] = setup_middlewares(dp, settings.throttle_seconds)
@@ -146,19 +166,27 @@ def create_dispatcher(
     return dp
 
 
-async def on_startup(bot: Bot, service: KnowledgeService, settings: Settings) -> None:
-    """Set the command menus and log who we are and what we know."""
+async def on_startup(
+    bot: Bot, service: KnowledgeService, settings: Settings, broadcaster: Broadcaster
+) -> None:
+    """Set the command menus, log who we are and what we know, resume queued digests."""
     await set_commands(bot, settings.admin_ids)
     me = await bot.me()
     logger.info("bot @%s ready; %s", me.username, index_summary(service.index.info))
+    broadcaster.start(bot)
 
 
 async def on_shutdown(
-    service: KnowledgeService, store: StateStore, in_flight: InFlightUpdates
+    service: KnowledgeService,
+    store: StateStore,
+    in_flight: InFlightUpdates,
+    broadcaster: Broadcaster,
 ) -> None:
-    """Let replies in flight finish (bounded), then close the index and the state database."""
+    """Let replies in flight finish (bounded), stop the digest sender (digests on their way
+    finish; the rest wait in the queue for the next start), then close the databases."""
     if not await in_flight.wait(SHUTDOWN_GRACE):
         logger.warning("%d update(s) still running at shutdown", in_flight.count)
+    await broadcaster.stop(BROADCAST_GRACE)
     service.close()
     store.close()
 

@@ -73,6 +73,15 @@ class Settings:
     state_retention_days: int = 30
     # aiogram's RedisStorage for conversations shared by webhook replicas (may hold a password)
     redis_url: Secret = field(default_factory=lambda: Secret(""))
+    # the newsroom: articles from forwards, pasted texts and links; digests to subscribers
+    paste_min_chars: int = 300
+    preview_ttl: float = 900.0
+    link_timeout: float = 15.0
+    max_page_bytes: int = 3_000_000
+    max_redirects: int = 5
+    allow_loopback_links: bool = False
+    broadcast_rate: float = 25.0
+    broadcast_chat_interval: float = 1.0
 
     @classmethod
     def from_env(cls, env_file: Path | None = None) -> Settings:
@@ -84,6 +93,11 @@ class Settings:
         upload = env.get("MAX_UPLOAD_BYTES", "").strip()
         retention = env.get("STATE_RETENTION_DAYS", "").strip()
         defaults = cls()
+
+        def number(name: str, default: float) -> float:
+            value = env.get(name, "").strip()
+            return float(value) if _is_float(value) and float(value) >= 0 else default
+
         return cls(
             bot_token=Secret(env.get("BOT_TOKEN", "").strip()),
             admin_ids=_ids(env.get("ADMIN_IDS", "")),
@@ -103,12 +117,26 @@ class Settings:
             if retention.isdigit() and int(retention) >= 1
             else defaults.state_retention_days,
             redis_url=Secret(env.get("REDIS_URL", "").strip()),
+            paste_min_chars=int(number("PASTE_MIN_CHARS", defaults.paste_min_chars)),
+            preview_ttl=number("PREVIEW_TTL_SECONDS", defaults.preview_ttl),
+            link_timeout=number("LINK_TIMEOUT_SECONDS", defaults.link_timeout) or 1.0,
+            max_page_bytes=int(number("MAX_PAGE_BYTES", defaults.max_page_bytes)),
+            max_redirects=int(number("MAX_REDIRECTS", defaults.max_redirects)),
+            allow_loopback_links=_flag(env.get("ALLOW_LOOPBACK_LINKS", "")),
+            broadcast_rate=number("BROADCAST_RATE", defaults.broadcast_rate) or 1.0,
+            broadcast_chat_interval=number(
+                "BROADCAST_CHAT_INTERVAL", defaults.broadcast_chat_interval
+            ),
         )
 
 
 def _is_float(value: str) -> bool:
     try:
-        float(value)
+        number = float(value)
     except ValueError:
         return False
-    return True
+    return number == number and number not in (float("inf"), float("-inf"))
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")

@@ -24,15 +24,20 @@ from . import texts
 __all__ = [
     "AgreementsPage",
     "AnswerPage",
+    "ArticlesAction",
+    "DraftAction",
     "ExampleQuestion",
     "Feedback",
     "RegionPick",
     "SourceOf",
     "agreements_keyboard",
     "answer_keyboard",
+    "articles_keyboard",
+    "draft_keyboard",
     "examples_keyboard",
     "region_back_keyboard",
     "regions_keyboard",
+    "remove_confirm_keyboard",
 ]
 
 MAX_REGION_BUTTONS = 60
@@ -75,6 +80,66 @@ class RegionPick(CallbackData, prefix="r"):
     """A region by its index key (``""`` goes back to the list of all regions)."""
 
     k: str
+
+
+class DraftAction(CallbackData, prefix="d"):
+    """«Добавить» (``a="add"``) / «Отмена» (``a="no"``) under a preview; ``t`` is the random
+    token of that preview, kept in the admin's own FSM data."""
+
+    t: str
+    a: str
+
+
+class ArticlesAction(CallbackData, prefix="l"):
+    """/articles buttons: a page (``a="page"``, ``n`` = page), remove article ``n``
+    (``a="del"``), confirm (``a="yes"``) or cancel (``a="no"``); ``t`` is the list's token."""
+
+    t: str
+    a: str
+    n: int
+
+
+def draft_keyboard(token: str) -> InlineKeyboardMarkup:
+    """«Добавить» / «Отмена» under a preview."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=texts.BUTTON_ADD, callback_data=DraftAction(t=token, a="add"))
+    builder.button(text=texts.BUTTON_CANCEL, callback_data=DraftAction(t=token, a="no"))
+    return builder.as_markup()
+
+
+def articles_keyboard(
+    token: str, page: int, pages: int, numbers: range
+) -> InlineKeyboardMarkup | None:
+    """A remove button per article on the page (five a row), then paging."""
+    rows: list[list[InlineKeyboardButton]] = []
+    buttons = [
+        InlineKeyboardButton(
+            text=texts.BUTTON_REMOVE.format(n=n),
+            callback_data=ArticlesAction(t=token, a="del", n=n).pack(),
+        )
+        for n in numbers
+    ]
+    rows.extend(buttons[i : i + 5] for i in range(0, len(buttons), 5))
+    paging = []
+    if page > 0:
+        back = ArticlesAction(t=token, a="page", n=page - 1).pack()
+        paging.append(InlineKeyboardButton(text=texts.BUTTON_BACK, callback_data=back))
+    if page < pages - 1:
+        more = ArticlesAction(t=token, a="page", n=page + 1).pack()
+        paging.append(InlineKeyboardButton(text=texts.BUTTON_NEXT, callback_data=more))
+    if paging:
+        rows.append(paging)
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def remove_confirm_keyboard(token: str, n: int) -> InlineKeyboardMarkup:
+    """«Да, удалить» / «Отмена» before an article goes to the trash."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=texts.BUTTON_REMOVE_YES, callback_data=ArticlesAction(t=token, a="yes", n=n)
+    )
+    builder.button(text=texts.BUTTON_CANCEL, callback_data=ArticlesAction(t=token, a="no", n=n))
+    return builder.as_markup()
 
 
 def answer_keyboard(

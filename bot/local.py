@@ -277,6 +277,24 @@ class LocalSession(BaseSession):
         self.messages[key] = edited
         return edited
 
+    def _edit_message_reply_markup(self, bot: Bot, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params)
+        key = (chat["id"], int(params.get("message_id", 0)))
+        message = self.messages.get(key)
+        if message is None:
+            raise LocalError("Bad Request: message to edit not found")
+        if message.get("from", {}).get("id") != bot.id:
+            raise LocalError("Bad Request: message can't be edited")
+        markup = _check_markup(params.get("reply_markup"))
+        if markup == message.get("reply_markup"):
+            raise LocalError(NOT_MODIFIED)
+        edited = {k: v for k, v in message.items() if k != "reply_markup"}
+        edited["edit_date"] = _now()
+        if markup:
+            edited["reply_markup"] = markup
+        self.messages[key] = edited
+        return edited
+
     def _answer_callback_query(self, bot: Bot, params: dict[str, Any]) -> bool:
         query_id = params.get("callback_query_id", "")
         if self.callbacks.get(query_id, True):

@@ -1,12 +1,18 @@
-"""The bot's own small SQLite database: questions, whether they were answered, feedback.
+"""The bot's own small SQLite database: questions, feedback, subscribers and digests to send.
 
-Kept apart from the knowledge index (which is rebuilt on every reload).  It stores no user or
-chat ids and no names: the question text (needed for «Ещё», «Источник» and for /stats), the
-day it was asked, the answered flag, the 👍/👎 vote, a random token the answer's buttons carry,
-and a keyed hash of the chat (HMAC-SHA256 with a key the database does not hold), so a button
-works only in the chat whose answer it is.  Questions older than the retention period are
-deleted (at start and on the first question of each day); the files are readable by the
-bot's user only.
+Kept apart from the knowledge index (which is rebuilt on every reload).  Questions are kept
+without user or chat ids and without names: the question text (needed for «Ещё», «Источник»
+and for /stats), the day it was asked, the answered flag, the 👍/👎 vote, a random token the
+answer's buttons carry, and a keyed hash of the chat (HMAC-SHA256 with a key the database
+does not hold), so a button works only in the chat whose answer it is.  Questions older than
+the retention period are deleted (at start and on the first question of each day); the files
+are readable by the bot's user only.
+
+Subscribers are the one place chat ids are kept: a digest cannot reach a chat whose id nobody
+wrote down.  /unsubscribe deletes the id, and so does a chat that blocked the bot.  The queue of
+digests lives here too, so a restart resumes a broadcast: a delivery is marked ``sending``
+before the request and deleted (its outcome counted in the broadcast) after it, so after a
+crash the few deliveries caught in flight are counted as failed, never sent twice.
 """
 
 from __future__ import annotations
@@ -23,7 +29,15 @@ from pathlib import Path
 
 from knowledge.normalize import words
 
-__all__ = ["DEFAULT_RETENTION_DAYS", "MAX_QUESTION_CHARS", "Stats", "StateStore", "chat_key"]
+__all__ = [
+    "DEFAULT_RETENTION_DAYS",
+    "MAX_QUESTION_CHARS",
+    "BroadcastStats",
+    "Delivery",
+    "Stats",
+    "StateStore",
+    "chat_key",
+]
 
 MAX_QUESTION_CHARS = 500
 DEFAULT_RETENTION_DAYS = 30
@@ -41,6 +55,28 @@ CREATE TABLE IF NOT EXISTS questions (
     feedback INTEGER
 );
 CREATE INDEX IF NOT EXISTS questions_declined ON questions (answered, norm);
+CREATE TABLE IF NOT EXISTS subscribers (
+    chat_id INTEGER PRIMARY KEY,
+    since TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS broadcasts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    article_id TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    message TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    total INTEGER NOT NULL,
+    delivered INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    finished_at TEXT
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+    broadcast_id INTEGER NOT NULL,
+    chat_id INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (broadcast_id, chat_id)
+);
 """
 # Added after the first release: a database from then gains them when opened.
 _NEW_COLUMNS = {"token": "TEXT", "chat": "TEXT"}
@@ -57,6 +93,34 @@ def chat_key(secret: str) -> bytes:
 
 
 @dataclass(frozen=True, slots=True)
+class BroadcastStats:
+    """One broadcast of a digest: how many chats it was for and how it went so far."""
+
+    article_id: str
+    title: str
+    created_at: str
+    total: int
+    delivered: int
+    failed: int
+    finished: bool
+
+    @property
+    def pending(self) -> int:
+        """Deliveries not made yet."""
+        return max(0, self.total - self.delivered - self.failed)
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One digest for one chat, waiting in the queue."""
+
+    broadcast_id: int
+    chat_id: int
+    attempts: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Stats:
     """Figures for /stats (over the questions still kept)."""
 
@@ -66,6 +130,8 @@ class Stats:
     dislikes: int
     top_declined: tuple[tuple[str, int], ...]
     retention_days: int = DEFAULT_RETENTION_DAYS
+    subscribers: int = 0
+    broadcast: BroadcastStats | None = None
 
     @property
     def answered_share(self) -> float:
@@ -205,4 +271,178 @@ class StateStore:
             dislikes=int(dislikes),
             top_declined=tuple((str(q), int(n)) for q, n in declined),
             retention_days=self.retention_days,
+            subscribers=self.subscriber_count(),
+            broadcast=self.last_broadcast(),
+        )
+
+    # ------------------------------------------------------------------ subscribers
+
+    def subscribe(self, chat_id: int) -> bool:
+        """Add a chat to the subscribers; False when it was subscribed already."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._lock:
+            cursor = self._conn.execute(
+                "INSERT OR IGNORE INTO subscribers (chat_id, since) VALUES (?, ?)", (chat_id, now)
+            )
+            self._conn.commit()
+        return cursor.rowcount > 0
+
+    def unsubscribe(self, chat_id: int) -> bool:
+        """Forget a chat: its id and the digests still waiting for it; False if unknown."""
+        with self._lock:
+            cursor = self._conn.execute("DELETE FROM subscribers WHERE chat_id = ?", (chat_id,))
+            waiting = self._conn.execute(
+                "SELECT broadcast_id FROM deliveries WHERE chat_id = ? AND status = 'pending'",
+                (chat_id,),
+            ).fetchall()
+            for (broadcast_id,) in waiting:
+                self._conn.execute(
+                    "DELETE FROM deliveries WHERE broadcast_id = ? AND chat_id = ?",
+                    (broadcast_id, chat_id),
+                )
+                self._conn.execute(
+                    "UPDATE broadcasts SET total = total - 1 WHERE id = ?", (broadcast_id,)
+                )
+                self._finish_if_done(broadcast_id)
+            self._conn.commit()
+        return cursor.rowcount > 0
+
+    def is_subscribed(self, chat_id: int) -> bool:
+        """Whether a chat receives digests."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT 1 FROM subscribers WHERE chat_id = ?", (chat_id,)
+            ).fetchone()
+        return row is not None
+
+    def subscriber_count(self) -> int:
+        """How many chats receive digests."""
+        with self._lock:
+            (count,) = self._conn.execute("SELECT count(*) FROM subscribers").fetchone()
+        return int(count)
+
+    # ------------------------------------------------------------------ the digest queue
+
+    def enqueue_broadcast(self, article_id: str, title: str, message: str) -> int | None:
+        """Queue ``message`` for every subscriber, once per article; its broadcast id, or
+        ``None`` when this article was broadcast before (a restored article is not news)."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._lock:
+            cursor = self._conn.execute(
+                "INSERT OR IGNORE INTO broadcasts (article_id, title, message, created_at, total)"
+                " VALUES (?, ?, ?, ?, 0)",
+                (article_id, title, message, now),
+            )
+            if cursor.rowcount == 0:
+                self._conn.commit()
+                return None
+            broadcast_id = int(cursor.lastrowid or 0)
+            self._conn.execute(
+                "INSERT INTO deliveries (broadcast_id, chat_id) "
+                "SELECT ?, chat_id FROM subscribers ORDER BY since, chat_id",
+                (broadcast_id,),
+            )
+            self._conn.execute(
+                "UPDATE broadcasts SET total = (SELECT count(*) FROM deliveries "
+                "WHERE broadcast_id = ?) WHERE id = ?",
+                (broadcast_id, broadcast_id),
+            )
+            self._finish_if_done(broadcast_id)
+            self._conn.commit()
+        return broadcast_id
+
+    def pending_deliveries(self, limit: int = 100) -> list[Delivery]:
+        """Deliveries waiting to be sent, oldest broadcast first."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT d.broadcast_id, d.chat_id, d.attempts, b.message "
+                "FROM deliveries d JOIN broadcasts b ON b.id = d.broadcast_id "
+                "WHERE d.status = 'pending' ORDER BY d.broadcast_id, d.rowid LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [Delivery(int(b), int(c), int(a), str(m)) for b, c, a, m in rows]
+
+    def mark_sending(self, delivery: Delivery) -> bool:
+        """Claim a pending delivery right before its request (False if it is gone)."""
+        with self._lock:
+            cursor = self._conn.execute(
+                "UPDATE deliveries SET status = 'sending', attempts = attempts + 1 "
+                "WHERE broadcast_id = ? AND chat_id = ? AND status = 'pending'",
+                (delivery.broadcast_id, delivery.chat_id),
+            )
+            self._conn.commit()
+        return cursor.rowcount > 0
+
+    def retry_later(self, delivery: Delivery) -> None:
+        """Put a delivery Telegram did not take (flood control, a 5xx) back in the queue."""
+        with self._lock:
+            self._conn.execute(
+                "UPDATE deliveries SET status = 'pending' WHERE broadcast_id = ? AND chat_id = ?",
+                (delivery.broadcast_id, delivery.chat_id),
+            )
+            self._conn.commit()
+
+    def finish_delivery(self, delivery: Delivery, delivered: bool) -> None:
+        """Count a delivery's outcome in its broadcast and drop it from the queue."""
+        with self._lock:
+            cursor = self._conn.execute(
+                "DELETE FROM deliveries WHERE broadcast_id = ? AND chat_id = ?",
+                (delivery.broadcast_id, delivery.chat_id),
+            )
+            if cursor.rowcount:
+                column = "delivered" if delivered else "failed"
+                self._conn.execute(
+                    f"UPDATE broadcasts SET {column} = {column} + 1 WHERE id = ?",
+                    (delivery.broadcast_id,),
+                )
+                self._finish_if_done(delivery.broadcast_id)
+            self._conn.commit()
+
+    def recover_interrupted(self) -> int:
+        """At start: deliveries a stopped process left ``sending`` may or may not have reached
+        their chat; they are counted as failed and never sent again (at most once)."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT broadcast_id, count(*) FROM deliveries WHERE status = 'sending' "
+                "GROUP BY broadcast_id"
+            ).fetchall()
+            for broadcast_id, count in rows:
+                self._conn.execute(
+                    "DELETE FROM deliveries WHERE broadcast_id = ? AND status = 'sending'",
+                    (broadcast_id,),
+                )
+                self._conn.execute(
+                    "UPDATE broadcasts SET failed = failed + ? WHERE id = ?",
+                    (count, broadcast_id),
+                )
+                self._finish_if_done(broadcast_id)
+            self._conn.commit()
+        return sum(int(count) for _, count in rows)
+
+    def last_broadcast(self) -> BroadcastStats | None:
+        """The latest broadcast and its counts so far."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT article_id, title, created_at, total, delivered, failed, finished_at "
+                "FROM broadcasts ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        if row is None:
+            return None
+        article_id, title, created_at, total, delivered, failed, finished_at = row
+        return BroadcastStats(
+            str(article_id),
+            str(title),
+            str(created_at),
+            int(total),
+            int(delivered),
+            int(failed),
+            finished_at is not None,
+        )
+
+    def _finish_if_done(self, broadcast_id: int) -> None:
+        """Stamp a broadcast finished once nothing of it is queued (lock held by caller)."""
+        self._conn.execute(
+            "UPDATE broadcasts SET finished_at = ? WHERE id = ? AND finished_at IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM deliveries WHERE broadcast_id = ?)",
+            (datetime.now(UTC).isoformat(timespec="seconds"), broadcast_id, broadcast_id),
         )

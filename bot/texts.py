@@ -8,15 +8,26 @@ knowledge replies, so both reach Telegram through the same entity rendering.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from knowledge import IndexInfo, SkippedFile, Source
+from knowledge import ArticleInfo, IndexInfo, SkippedFile, Source
 from knowledge.models import russian_date
 from knowledge.present import Snippet
-from knowledge.reply import EXAMPLE_QUESTIONS, Reply, Span, fit, snippet_sources, source_label
+from knowledge.preview import ArticlePreview
+from knowledge.reply import (
+    EXAMPLE_QUESTIONS,
+    Reply,
+    Span,
+    fit,
+    snippet_sources,
+    source_label,
+    source_line,
+)
 from knowledge.russian import count
-from knowledge.service import ReloadFailed, ReloadResult, UploadResult
+from knowledge.seeds import origin_of
+from knowledge.service import ReloadFailed, ReloadResult, RemovalResult, UploadResult
 
-from .state import Stats
+from .state import BroadcastStats, Stats
 
 EXHIBITION = "«ИННОПРОМ. Беларусь»"
 EXHIBITION_WHEN = "Минск, 29 сентября — 1 октября 2025"
@@ -29,10 +40,14 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("agreements", "Соглашения, подписанные на выставке"),
     ("region", "Регион: люди, соглашения, цифры"),
     ("sources", "Статьи, по которым я отвечаю"),
+    ("subscribe", "Присылать новые статьи о выставке"),
+    ("unsubscribe", "Больше не присылать новые статьи"),
 )
 ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
     ("reload", "Перестроить индекс из папки со статьями"),
-    ("stats", "Статистика вопросов и оценок"),
+    ("stats", "Статистика вопросов, оценок и рассылки"),
+    ("articles", "Статьи в базе: список и удаление"),
+    ("restore", "Вернуть последнюю удалённую статью"),
 )
 
 # ---------------------------------------------------------------- buttons
@@ -47,6 +62,10 @@ BUTTON_ALL_REGIONS = "◂ Все регионы"
 INLINE_NOTHING_BUTTON = "Ничего не нашлось — спросить бота"
 INLINE_EMPTY_BUTTON = "Задать вопрос боту"
 INLINE_VERDICT = "Проверка цифры по статьям"
+BUTTON_ADD = "Добавить"
+BUTTON_CANCEL = "Отмена"
+BUTTON_REMOVE_YES = "Да, удалить"
+BUTTON_REMOVE = "🗑 {n}"
 
 # ---------------------------------------------------------------- short replies
 
@@ -156,6 +175,7 @@ def help_reply(info: IndexInfo, bot_username: str | None, admin: bool = False) -
     spans.append(Span("/region <область> — регион: люди, соглашения, цифры; "))
     spans.append(Span("без названия — список регионов\n"))
     spans.append(Span("/sources — статьи, по которым я отвечаю\n"))
+    spans.append(Span("/subscribe — присылать новые статьи (/unsubscribe — перестать)\n"))
     spans.append(Span("/start — начало и примеры вопросов кнопками\n"))
     spans.append(Span("/help — эта справка\n"))
     if bot_username:
@@ -169,8 +189,14 @@ def help_reply(info: IndexInfo, bot_username: str | None, admin: bool = False) -
     if admin:
         spans.append(Span("\nДля администраторов\n", "bold"))
         spans.append(Span("/reload — перестроить индекс из папки со статьями\n"))
-        spans.append(Span("/stats — статистика вопросов и оценок\n"))
-        spans.append(Span("Пришлите файл .txt — добавлю статью и перестрою индекс.\n"))
+        spans.append(Span("/stats — статистика вопросов, оценок и рассылки\n"))
+        spans.append(Span("/articles — статьи в базе, удаление; /restore — вернуть удалённую\n"))
+        spans.append(
+            Span(
+                "Перешлите пост канала, вставьте текст статьи или пришлите ссылку на неё — "
+                "покажу, что в ней нашёл, и добавлю по кнопке. Файл .txt — добавлю сразу.\n"
+            )
+        )
     return fit(_strip(spans))
 
 
@@ -259,6 +285,241 @@ def upload_reply(result: UploadResult) -> Reply:
     return fit(head + reload_reply(result.reload))
 
 
+# ---------------------------------------------------------------- the newsroom
+
+ORIGIN_LABELS = {
+    "seed": "исходная",
+    "upload": "файл",
+    "forward": "пересылка",
+    "paste": "вставка",
+    "link": "ссылка",
+}
+PREVIEW_STALE = "Этот предпросмотр устарел — пришлите статью ещё раз."
+PREVIEW_CANCELLED = "Отменено: статья не сохранена."
+ARTICLES_STALE = "Список устарел — откройте /articles заново."
+NOTHING_TO_RESTORE = "Корзина пуста: возвращать нечего."
+REMOVE_CANCELLED = "Удаление отменено."
+NO_ARTICLES = "В базе нет ни одной статьи."
+DRAFT_NOT_KEPT = (
+    "Черновик сейчас негде сохранить (хранилище недоступно), поэтому кнопки «Добавить» нет: "
+    "пришлите статью ещё раз через минуту или загрузите её файлом .txt."
+)
+_PREVIEW_ITEMS = 5
+
+
+def preview_reply(preview: ArticlePreview, ttl_seconds: float, *, kept: bool = True) -> Reply:
+    """What the bot read from a forwarded post, a pasted text or a page, before saving it."""
+    spans: list[Span] = [
+        Span(
+            f"Предпросмотр статьи ({ORIGIN_LABELS.get(preview.origin, preview.origin)})\n", "bold"
+        ),
+        Span(f"«{preview.title}»\n\n"),
+        Span("Дата: ", "bold"),
+        Span(russian_date(preview.date) if preview.date else "не найдена — статья будет без даты"),
+        Span("\nАгентство: ", "bold"),
+        Span(preview.agency or "не найдено — в ответах будет название статьи"),
+    ]
+    if preview.outlet and preview.outlet != preview.agency:
+        spans.extend((Span("\nОткуда: ", "bold"), Span(preview.outlet)))
+    if preview.url:
+        spans.extend((Span("\nСсылка: ", "bold"), Span(preview.url[:300])))
+    spans.append(Span(f"\nПредложений: {preview.sentences}, знаков: {preview.chars}\n"))
+    spans.extend(_fact_list("Соглашения", [a.summary() for a in preview.agreements]))
+    people = [
+        f"{p.name} — {p.role}" + (f" ({p.region})" if p.region and p.region not in p.role else "")
+        for p in preview.people
+    ]
+    spans.extend(_fact_list("Люди с должностями", people))
+    spans.extend(_fact_list("Регионы", list(preview.regions)))
+    figures = [_figure_text(f.display, f.counts) for f in preview.figures]
+    spans.extend(_fact_list("Цифры", figures))
+    if not (preview.agreements or preview.people or preview.figures):
+        spans.append(Span("\nСоглашений, людей с должностями и цифр не нашёл.\n", "italic"))
+    minutes = max(1, round(ttl_seconds / 60))
+    if kept:
+        spans.append(
+            Span(
+                f"\n«{BUTTON_ADD}» — сохранить и перестроить индекс; «{BUTTON_CANCEL}» — "
+                f"забыть. Предпросмотр действует {minutes} мин.",
+                "italic",
+            )
+        )
+    else:
+        spans.append(Span("\n" + DRAFT_NOT_KEPT, "italic"))
+    return fit(_strip(spans))
+
+
+def _figure_text(display: str, counts: str) -> str:
+    return display if not counts or counts in display else f"{display} — {counts}"
+
+
+def _fact_list(title: str, items: Sequence[str]) -> list[Span]:
+    if not items:
+        return []
+    spans = [Span(f"\n{title} ({len(items)}):\n", "bold")]
+    spans.extend(Span(f"• {item[:200]}\n") for item in items[:_PREVIEW_ITEMS])
+    if len(items) > _PREVIEW_ITEMS:
+        spans.append(Span(f"…и ещё {len(items) - _PREVIEW_ITEMS}\n"))
+    return spans
+
+
+def preview_rejected(reason: str) -> str:
+    """A forwarded, pasted or linked text that is not a usable article; nothing was saved."""
+    return f"Статью не добавить: {reason}. Ничего не сохранено."
+
+
+def added_reply(result: UploadResult, subscribers: int | None) -> Reply:
+    """An article saved from a preview: its title, the reload report, the digest."""
+    spans: list[Span] = [
+        Span("Статья добавлена: ", "bold"),
+        Span(f"«{result.title}» (файл {result.saved_as}).\n"),
+    ]
+    if subscribers:
+        spans.append(Span(f"Дайджест уходит подписчикам: {subscribers}.\n"))
+    spans.append(Span("\n"))
+    return fit(tuple(spans) + reload_reply(result.reload))
+
+
+_LINK_ERRORS = {
+    "bad_url": "это не ссылка на веб-страницу (нужен адрес http:// или https://)",
+    "blocked": "адрес ведёт во внутреннюю сеть или на этот сервер — такие ссылки не открываю",
+    "redirects": "сайт перенаправляет слишком много раз",
+    "timeout": "сайт не ответил вовремя",
+    "too_big": "страница слишком большая",
+    "not_html": "по ссылке не веб-страница, а файл",
+    "status": "сайт ответил ошибкой",
+    "unreachable": "сайт недоступен",
+    "no_article": "на странице не нашлось текста статьи (только меню, ссылки или заглушка)",
+}
+
+
+def link_failed(kind: str, detail: str = "") -> str:
+    """A link that gave no article, and why, in one sentence."""
+    reason = _LINK_ERRORS.get(kind, "страницу не удалось загрузить")
+    if kind == "status" and detail:
+        reason += f" {detail}"
+    elif kind == "not_html" and detail:
+        reason += f" ({detail[:60]})"
+    elif kind == "timeout" and detail:
+        reason += f" (ждал {detail} с)"
+    elif kind == "too_big" and detail.isdigit():
+        reason += f" (больше {_kilobytes(int(detail))})"
+    return (
+        f"Ссылка не открылась: {reason}. Ничего не сохранено — пришлите другую ссылку "
+        "или вставьте текст статьи."
+    )
+
+
+def article_line(n: int, info: ArticleInfo) -> str:
+    """``3. 30 сентября 2025 · БЕЛТА · «Заголовок» — пересылка``."""
+    source = info.source
+    parts = [russian_date(source.date) if source.date else "без даты"]
+    if source.agency:
+        parts.append(source.agency)
+    origin = ORIGIN_LABELS.get(origin_of(source.article_id), "")
+    return f"{n}. " + " · ".join(parts) + f" · «{source.title}» — {origin}"
+
+
+def articles_reply(articles: Sequence[ArticleInfo], page: int, per_page: int) -> Reply:
+    """One page of the numbered list of articles in the index."""
+    if not articles:
+        return (Span(NO_ARTICLES),)
+    pages = (len(articles) + per_page - 1) // per_page
+    spans: list[Span] = [Span(f"Статьи в базе ({len(articles)})", "bold")]
+    if pages > 1:
+        spans.append(Span(f", стр. {page + 1}/{pages}"))
+    spans.append(Span("\n\n"))
+    start = page * per_page
+    for n, info in enumerate(articles[start : start + per_page], start=start + 1):
+        spans.append(Span(article_line(n, info) + "\n"))
+    spans.append(
+        Span(
+            "\nКнопка с номером удаляет статью (спрошу ещё раз). "
+            "/restore вернёт последнюю удалённую.",
+            "italic",
+        )
+    )
+    return fit(tuple(spans))
+
+
+def remove_confirm_reply(n: int, info: ArticleInfo) -> Reply:
+    """Asks once more before an article goes to the trash."""
+    return (
+        Span("Удалить статью?\n", "bold"),
+        Span(article_line(n, info) + "\n\n"),
+        Span(
+            "Файл переедет в корзину в папке статей, индекс перестроится, и я перестану "
+            "отвечать по этой статье. /restore вернёт её.",
+            "italic",
+        ),
+    )
+
+
+def removed_reply(result: RemovalResult) -> Reply:
+    """An article moved to the trash."""
+    new = result.reload.new
+    return fit(
+        (
+            Span("Статья удалена: ", "bold"),
+            Span(f"«{result.title}».\n"),
+            Span(f"Статей в индексе: {result.reload.old.articles} → {new.articles}. "),
+            Span("Вернуть — /restore."),
+        )
+    )
+
+
+def restored_reply(result: RemovalResult) -> Reply:
+    """An article back from the trash."""
+    return fit(
+        (
+            Span("Статья возвращена: ", "bold"),
+            Span(f"«{result.title}» (файл {result.article_id}).\n"),
+            Span(
+                f"Статей в индексе: {result.reload.old.articles} → {result.reload.new.articles}."
+            ),
+        )
+    )
+
+
+def restore_rejected(reason: str) -> str:
+    """The last removed article cannot come back; it stays in the trash."""
+    return f"Не вернуть: {reason}. Статья остаётся в корзине."
+
+
+# ---------------------------------------------------------------- subscribers
+
+SUBSCRIBED = (
+    "Готово: пришлю коротко о каждой новой статье о выставке — заголовок, главное, соглашения "
+    "и цифры. Отписаться — /unsubscribe."
+)
+ALREADY_SUBSCRIBED = "Вы уже подписаны. Отписаться — /unsubscribe."
+UNSUBSCRIBED = "Вы отписались: новые статьи больше не пришлю. Вернуться — /subscribe."
+NOT_SUBSCRIBED = "Вы не подписаны. Подписаться — /subscribe."
+SUBSCRIBE_IN_PRIVATE = "Подписка на новые статьи — в личном чате со мной: напишите мне /subscribe."
+
+
+def digest_reply(preview: ArticlePreview) -> Reply:
+    """What subscribers get about a new article: title, lead, agreements, figures, source."""
+    spans: list[Span] = [
+        Span("Новая статья о выставке\n", "italic"),
+        Span(f"«{preview.title}»\n\n", "bold"),
+    ]
+    if preview.lead:
+        spans.append(Span(" ".join(preview.lead) + "\n"))
+    if preview.agreements:
+        spans.append(Span("\nСоглашения:\n", "bold"))
+        spans.extend(Span(f"• {a.summary()[:300]}\n") for a in preview.agreements[:3])
+    if preview.figures:
+        spans.append(Span("\nЦифры:\n", "bold"))
+        spans.extend(Span(f"• {_figure_text(f.display, f.counts)}\n") for f in preview.figures[:3])
+    line = source_line(preview.source)
+    if preview.url:
+        line += f" · {preview.url[:300]}"
+    spans.append(Span("\n" + line + "\n", "italic"))
+    spans.append(Span("Спросите меня о ней. Не присылать такие сообщения — /unsubscribe."))
+    return fit(tuple(spans))
+
+
 def _skipped(skipped: tuple[SkippedFile, ...]) -> list[Span]:
     if not skipped:
         return []
@@ -270,9 +531,11 @@ def _skipped(skipped: tuple[SkippedFile, ...]) -> list[Span]:
 
 
 def stats_reply(stats: Stats) -> Reply:
-    """Questions, answered share, feedback and what to write about next."""
+    """Questions, answered share, feedback, subscribers, the last broadcast, what to write
+    about next."""
+    tail = _subscription_spans(stats.subscribers, stats.broadcast)
     if not stats.questions:
-        return (Span("Вопросов пока не было."),)
+        return _strip([Span("Вопросов пока не было.\n"), *tail])
     spans: list[Span] = [
         Span(f"Статистика за {_days(stats.retention_days)}\n", "bold"),
         Span(
@@ -285,6 +548,8 @@ def stats_reply(stats: Stats) -> Reply:
         spans.append(Span("\nЧаще всего без ответа — о чём стоит написать:\n", "bold"))
         for i, (question, times) in enumerate(stats.top_declined, start=1):
             spans.append(Span(f"{i}. «{masked(question[:200])}» — {count(times, 'раз')}\n"))
+    spans.append(Span("\n"))
+    spans.extend(tail)
     return fit(_strip(spans))
 
 
@@ -307,6 +572,26 @@ def _days(n: int) -> str:
     if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
         return f"{n} дня"
     return f"{n} дней"
+
+
+def _short(text: str, limit: int) -> str:
+    """``text`` cut at a word to at most ``limit`` characters (with «…» when cut)."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:—– ") + "…"
+
+
+def _subscription_spans(subscribers: int, broadcast: BroadcastStats | None) -> list[Span]:
+    spans = [Span(f"Подписчиков: {subscribers}\n")]
+    if broadcast is not None:
+        state = "закончена" if broadcast.finished else f"идёт, в очереди {broadcast.pending}"
+        spans.append(
+            Span(
+                f"Последняя рассылка («{_short(broadcast.title, 60)}», {state}): "
+                f"доставлено {broadcast.delivered}, не доставлено {broadcast.failed}\n"
+            )
+        )
+    return spans
 
 
 def _strip(spans: list[Span]) -> Reply:
@@ -348,7 +633,10 @@ CONSOLE_BANNER = (
     ":inline вопрос — встроенный режим, :file путь.txt — прислать файл (админу), "
     ":q или Ctrl+D — выход."
 )
-CONSOLE_BANNER_ADMIN = "Вы — администратор: доступны /reload, /stats и :file."
+CONSOLE_BANNER_ADMIN = (
+    "Вы — администратор: доступны /reload, /stats, /articles, /restore и :file; "
+    "вставьте текст статьи или ссылку — покажу предпросмотр."
+)
 CONSOLE_YOU = "вы ▸ "
 CONSOLE_BOT = "бот ▸ "
 CONSOLE_EDITED = "бот ✎ "

@@ -22,12 +22,18 @@ from .lexicon import lexicon
 from .models import SkippedFile
 
 __all__ = [
+    "HEADER_KEYS",
     "MAX_SEED_BYTES",
+    "ORIGINS",
     "Article",
+    "compose_article",
     "decode",
     "decode_text",
     "failure",
+    "find_agency",
+    "known_agency",
     "load_article",
+    "origin_of",
     "parse_article",
     "read_seed_file",
     "read_seeds",
@@ -39,7 +45,14 @@ logger = logging.getLogger(__name__)
 MAX_SEED_BYTES = 1_000_000
 _MIN_LETTERS = 40
 
-_DATE_LINE = re.compile(r"^\s*date\s+(\d{4})-(\d{2})-(\d{2})\b[ \t]*")
+_DATE_LINE = re.compile(r"\s*date[ \t]+(\d{4})-(\d{2})-(\d{2})\b[ \t]*\n?")
+# Header lines an article file may start with (after or instead of the date line): what the
+# newsroom knew about it when it was added (a forward's channel, a link's page).
+HEADER_KEYS = ("title", "agency", "url", "outlet")
+_HEADER_LINE = re.compile(r"[ \t]*(title|agency|url|outlet)[ \t]+([^\n]*?\S)[ \t]*(?:\n|\Z)")
+# How an article came, by the prefix of the file name the bot gave it; anything else is a
+# seed put into the folder by hand.
+ORIGINS = ("upload", "forward", "paste", "link")
 # Scraping debris such as a lone currency rate («3.64 BYN») at the start of the text.
 _DEBRIS = re.compile(
     r"^\s*[-+]?\d+(?:[.,]\d+)?\s*(?:BYN|USD|EUR|RUB|CNY|руб\.?|бел\.\s*руб\.?|[$€₽])\s*",
@@ -66,6 +79,66 @@ class Article:
     agency: str | None
     text: str
     fingerprint: str
+    url: str | None = None
+    outlet: str | None = None
+
+    @property
+    def origin(self) -> str:
+        """How the article came: ``seed``, ``upload``, ``forward``, ``paste`` or ``link``."""
+        return origin_of(self.id)
+
+
+def origin_of(article_id: str) -> str:
+    """How an article came, read from its file name (``forward-….txt`` → ``forward``)."""
+    prefix = article_id.split("-", 1)[0]
+    return prefix if prefix in ORIGINS and "-" in article_id else "seed"
+
+
+def compose_article(
+    body: str,
+    *,
+    published: date | None = None,
+    title: str | None = None,
+    agency: str | None = None,
+    url: str | None = None,
+    outlet: str | None = None,
+) -> str:
+    """An article file: header lines (``date``, ``title``, ``agency``, ``url``, ``outlet``),
+    a blank line, then the text — what :func:`parse_article` reads back."""
+    lines = [f"date {published.isoformat()}"] if published else []
+    for key, value in zip(HEADER_KEYS, (title, agency, url, outlet), strict=True):
+        value = " ".join((value or "").split())
+        if value:
+            lines.append(f"{key} {value}")
+    text = body.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return "\n".join(lines) + ("\n\n" if lines else "") + text + "\n"
+
+
+def _read_header(text: str) -> tuple[dict[str, str], date | None, str]:
+    """Header lines at the start of a text: (values, date, the rest).  Lines follow each other
+    directly; a blank line or any other line ends the header."""
+    values: dict[str, str] = {}
+    published: date | None = None
+    dated = False
+    pos = 0
+    while True:
+        match = None if dated else _DATE_LINE.match(text, pos)
+        if match and (pos == 0 or not match.group(0)[:1].isspace()):
+            dated = True
+            try:
+                published = date(*(int(match.group(i)) for i in (1, 2, 3)))
+            except ValueError:
+                published = None
+            pos = match.end()
+            if not match.group(0).endswith("\n"):
+                break  # «date 2025-09-29 Текст…»: the text goes on on the same line
+            continue
+        header = _HEADER_LINE.match(text, pos)
+        if header is None or header.group(1) in values:
+            break
+        values[header.group(1)] = header.group(2)
+        pos = header.end()
+    return values, published, text[pos:]
 
 
 NOT_TEXT = "не текст: кодировка не UTF-8, UTF-16 или cp1251"
@@ -171,11 +244,11 @@ def _looks_russian(text: str) -> bool:
     return cyrillic / len(letters) > 0.5 and control == 0
 
 
-def _find_agency(text: str) -> str | None:
+def find_agency(text: str) -> str | None:
     """The news agency the text attributes itself to, if it names a known one."""
     agencies = lexicon().agencies
     for match in re.finditer(r"/([^/\n]{2,40})/", text):
-        found = _known_agency(match.group(1), agencies)
+        found = known_agency(match.group(1), agencies)
         if found:
             return found
     for pattern in (
@@ -183,13 +256,15 @@ def _find_agency(text: str) -> str | None:
         r"сообщили|по данным|по информации|пишет|агентству?)\s+([^\n,;:]{2,40})",
     ):
         for match in re.finditer(pattern, text, flags=re.IGNORECASE):
-            found = _known_agency(match.group(1), agencies)
+            found = known_agency(match.group(1), agencies)
             if found:
                 return found
     return None
 
 
-def _known_agency(fragment: str, agencies: dict[str, str]) -> str | None:
+def known_agency(fragment: str, agencies: dict[str, str] | None = None) -> str | None:
+    """The known agency a short fragment (a channel's or a site's name) names, if any."""
+    agencies = lexicon().agencies if agencies is None else agencies
     low = fragment.lower().replace("ё", "е")
     best: tuple[int, str] | None = None
     for alias, canonical in agencies.items():
@@ -223,18 +298,11 @@ def parse_article(article_id: str, raw: str) -> Article:
     """Clean a decoded seed text and derive its title, date and agency."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n").strip("\ufeff")
     text = text.strip()
-    published: date | None = None
-    match = _DATE_LINE.match(text)
-    if match:
-        try:
-            published = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        except ValueError:
-            published = None
-        text = text[match.end() :]
+    header, published, text = _read_header(text)
     debris = _DEBRIS.match(text)
     if debris:
         text = text[debris.end() :]
-    agency = _find_agency(raw)
+    agency = _shorten(header["agency"], 60) if "agency" in header else find_agency(text)
     lines = [line.strip() for line in text.split("\n")]
     cleaned: list[str] = []
     for line in lines:
@@ -251,10 +319,20 @@ def parse_article(article_id: str, raw: str) -> Article:
         cleaned.append(line)
     while cleaned and cleaned[-1] == "":
         cleaned.pop()
-    title = _title(cleaned)
+    title = _shorten(header["title"]) if "title" in header else _title(cleaned)
     body = "\n".join(cleaned)
     fingerprint = hashlib.sha256(re.sub(r"\s+", " ", body).strip().encode()).hexdigest()[:16]
-    return Article(article_id, title, published, agency, body, fingerprint)
+    url = header.get("url")
+    return Article(
+        article_id,
+        title,
+        published,
+        agency,
+        body,
+        fingerprint,
+        url=url if url and re.match(r"https?://\S+$", url) else None,
+        outlet=_shorten(header["outlet"], 80) if "outlet" in header else None,
+    )
 
 
 def _title(lines: list[str]) -> str:

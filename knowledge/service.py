@@ -29,22 +29,38 @@ from . import (
     SkippedFile,
     load_index,
 )
-from .index import analyse_article, build_index, build_lock
+from .index import _Analysed, analyse_article, build_index, build_lock
+from .preview import ArticlePreview, preview_article
 from .reply import EXAMPLE_QUESTIONS
-from .seeds import Article, failure, load_article, read_seeds, seed_names
+from .seeds import (
+    ORIGINS,
+    Article,
+    failure,
+    load_article,
+    read_seed_file,
+    read_seeds,
+    seed_names,
+)
 
 __all__ = [
+    "TRASH_DIR",
     "InvalidSeed",
     "KnowledgeService",
+    "NothingToRestore",
     "ReloadBusy",
     "ReloadFailed",
     "ReloadResult",
+    "RemovalResult",
     "UploadResult",
 ]
 
 logger = logging.getLogger(__name__)
 
 UPLOAD_PREFIX = "upload"
+# Removed articles wait here, inside the seeds folder but out of every build (builds read only
+# the folder's own *.txt files), named ``<UTC time>--<file name>`` so the last one is found.
+TRASH_DIR = "trash"
+_TRASH_SEPARATOR = "--"
 # From this many seed files a reload builds in a separate process (see _build_elsewhere):
 # even at 100 articles a build in a thread holds the interpreter lock long enough to delay
 # answers by ~300 ms; below this the ~1 s cost of starting a process is not worth it.
@@ -65,6 +81,10 @@ class ReloadFailed(RuntimeError):
         super().__init__(reason)
         self.reason = reason
         self.skipped = skipped
+
+
+class NothingToRestore(LookupError):
+    """The trash is empty: no removed article to bring back."""
 
 
 class InvalidSeed(ValueError):
@@ -90,6 +110,16 @@ class UploadResult:
     """An uploaded article saved into the seeds directory, and the reload that followed."""
 
     saved_as: str
+    title: str
+    reload: ReloadResult
+    preview: ArticlePreview | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RemovalResult:
+    """An article moved to the trash (or back from it), and the reload that followed."""
+
+    article_id: str
     title: str
     reload: ReloadResult
 
@@ -152,11 +182,13 @@ class KnowledgeService:
         async with self._lock:
             return await self._reload()
 
-    async def add_seed(self, data: bytes) -> UploadResult:
-        """Validate an uploaded article, save it under a generated name and reload.
+    async def add_seed(self, data: bytes, origin: str = UPLOAD_PREFIX) -> UploadResult:
+        """Validate an article, save it under a generated name and reload.
 
         The sender's file name is never used: the article is stored as
-        ``upload-<UTC time>-<random>.txt`` inside the seeds directory.
+        ``<origin>-<UTC time>-<random>.txt`` inside the seeds directory, the prefix saying
+        how it came (``upload``, ``forward``, ``paste``, ``link``).  The result carries the
+        article's preview (what a digest of it says).
 
         :raises ReloadBusy: when another reload is running.
         :raises InvalidSeed: when the bytes are not a usable, new article (nothing is saved).
@@ -165,8 +197,8 @@ class KnowledgeService:
         if self._lock.locked():
             raise ReloadBusy
         async with self._lock:
-            name = _upload_name()
-            article = await asyncio.to_thread(self._check_upload, name, data)
+            name = _upload_name(origin)
+            article, analysed = await asyncio.to_thread(self._check_upload, name, data)
             path = self._seed_path(name)
             await asyncio.to_thread(_write_atomically, path, data)
             try:
@@ -174,8 +206,75 @@ class KnowledgeService:
             except ReloadFailed:
                 path.unlink(missing_ok=True)
                 raise
-            logger.info("seed uploaded as %s (%d bytes)", name, len(data))
-            return UploadResult(name, article.title, result)
+            logger.info("seed added as %s (%d bytes)", name, len(data))
+            preview = preview_article(article, analysed)  # no second analysis: cheap
+            return UploadResult(name, article.title, result, preview)
+
+    async def preview(self, data: bytes, origin: str) -> ArticlePreview:
+        """What an article would add, checked like an upload but saved nowhere.
+
+        :raises InvalidSeed: when the bytes are not a usable, new article.
+        """
+        name = _upload_name(origin)
+        article, analysed = await asyncio.to_thread(self._check_upload, name, data)
+        return preview_article(article, analysed)
+
+    async def remove(self, article_id: str) -> RemovalResult:
+        """Move an article's file to the trash and reload (put back if the reload fails).
+
+        :raises ReloadBusy: when another reload is running.
+        :raises InvalidSeed: when there is no such article file (any more).
+        :raises ReloadFailed: when the reload fails (the file is back in place).
+        """
+        if self._lock.locked():
+            raise ReloadBusy
+        async with self._lock:
+            path = self._article_path(article_id)
+            if path.is_symlink() or not path.is_file():
+                raise InvalidSeed("такой статьи в папке уже нет")
+            title = self._title(article_id)
+            trash = self._trash_dir()
+            await asyncio.to_thread(trash.mkdir, exist_ok=True)
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+            parked = trash / f"{stamp}{_TRASH_SEPARATOR}{article_id}"
+            os.replace(path, parked)
+            try:
+                result = await self._reload()
+            except ReloadFailed:
+                os.replace(parked, path)
+                raise
+            logger.info("article %s moved to the trash", article_id)
+            return RemovalResult(article_id, title, result)
+
+    async def restore(self) -> RemovalResult:
+        """Bring the last removed article back from the trash and reload.
+
+        :raises ReloadBusy: when another reload is running.
+        :raises NothingToRestore: when the trash is empty.
+        :raises InvalidSeed: when the article can no longer come back (a file of that name is
+            there again, or the same text was added meanwhile); it stays in the trash.
+        :raises ReloadFailed: when the reload fails (the file goes back to the trash).
+        """
+        if self._lock.locked():
+            raise ReloadBusy
+        async with self._lock:
+            parked = self._last_removed()
+            if parked is None:
+                raise NothingToRestore
+            article_id = parked.name.split(_TRASH_SEPARATOR, 1)[1]
+            path = self._article_path(article_id)
+            if path.exists() or path.is_symlink():
+                raise InvalidSeed(f"в папке уже есть файл {article_id}")
+            data = await asyncio.to_thread(_read_parked, parked)
+            article, _ = await asyncio.to_thread(self._check_upload, article_id, data)
+            os.replace(parked, path)
+            try:
+                result = await self._reload()
+            except ReloadFailed:
+                os.replace(path, parked)
+                raise
+            logger.info("article %s restored from the trash", article_id)
+            return RemovalResult(article_id, article.title, result)
 
     def repair(self) -> asyncio.Task[None] | None:
         """Answering hit a database error: check the index in the background and rebuild it
@@ -322,7 +421,7 @@ class KnowledgeService:
             staging.unlink(missing_ok=True)
             lock.__exit__(None, None, None)
 
-    def _check_upload(self, name: str, data: bytes) -> Article:
+    def _check_upload(self, name: str, data: bytes) -> tuple[Article, _Analysed]:
         result = load_article(name, data)
         if isinstance(result, SkippedFile):
             raise InvalidSeed(result.reason)
@@ -333,7 +432,41 @@ class KnowledgeService:
         for existing in articles:
             if existing.fingerprint == result.fingerprint:
                 raise InvalidSeed(f"повторяет статью {existing.id}")
-        return result
+        return result, analysed
+
+    def _article_path(self, article_id: str) -> Path:
+        """The file of an article in the seeds folder itself (its name, never resolved: a
+        link is not followed to whatever it points at)."""
+        if (
+            Path(article_id).name != article_id
+            or article_id.startswith(".")
+            or not article_id.endswith(".txt")
+        ):
+            raise InvalidSeed("недопустимое имя файла")
+        return self.seeds_dir / article_id
+
+    def _trash_dir(self) -> Path:
+        return self.seeds_dir.resolve() / TRASH_DIR
+
+    def _last_removed(self) -> Path | None:
+        """The article removed last (names start with the time of removal)."""
+        trash = self._trash_dir()
+        try:
+            parked = [
+                p
+                for p in trash.iterdir()
+                if _TRASH_SEPARATOR in p.name
+                and p.name.endswith(".txt")
+                and p.is_file()
+                and not p.is_symlink()
+            ]
+        except OSError:
+            return None
+        return max(parked, key=lambda p: p.name, default=None)
+
+    def _title(self, article_id: str) -> str:
+        source = self._index.source(article_id)
+        return source.title if source is not None else article_id
 
     def _seed_path(self, name: str) -> Path:
         base = self.seeds_dir.resolve()
@@ -373,9 +506,23 @@ def _validate(path: Path) -> None:
         index.close()
 
 
-def _upload_name() -> str:
+def _read_parked(path: Path) -> bytes:
+    """A removed article's bytes, read like a seed (a regular file, no link followed)."""
+    fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        data = read_seed_file(fd, path.name)
+    finally:
+        os.close(fd)
+    if isinstance(data, str):
+        raise InvalidSeed(data)
+    return data
+
+
+def _upload_name(origin: str = UPLOAD_PREFIX) -> str:
+    if origin not in ORIGINS:
+        raise ValueError(f"unknown article origin {origin!r}")
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    return f"{UPLOAD_PREFIX}-{stamp}-{uuid.uuid4().hex[:8]}.txt"
+    return f"{origin}-{stamp}-{uuid.uuid4().hex[:8]}.txt"
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

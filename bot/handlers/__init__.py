@@ -5,7 +5,18 @@ from __future__ import annotations
 from aiogram import Router
 
 from ..config import Settings
-from . import admin, agreements, ask, errors, inline, regions, sources, start
+from . import (
+    admin,
+    agreements,
+    ask,
+    errors,
+    inline,
+    newsroom,
+    regions,
+    sources,
+    start,
+    subscriptions,
+)
 
 __all__ = ["setup_routers"]
 
@@ -16,6 +27,8 @@ def setup_routers(settings: Settings) -> list[Router]:
         errors.setup(),
         start.setup(),
         admin.setup(settings.admin_ids),
+        newsroom.setup(settings.admin_ids, settings.paste_min_chars),
+        subscriptions.setup(),
         agreements.setup(),
         regions.setup(),
         sources.setup(),

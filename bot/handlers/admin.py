@@ -1,4 +1,5 @@
-"""Admin commands, private chat only: /reload, /stats and .txt uploads.
+"""Admin commands, private chat only: /reload, /stats and .txt uploads (forwards, pastes,
+links and /articles: :mod:`bot.handlers.newsroom`).
 
 Authorised by numeric user id on every update (a command menu scope hides commands but does
 not protect them).  Everyone else falls through to the «unknown command» reply.
@@ -22,6 +23,7 @@ from knowledge.seeds import MAX_SEED_BYTES
 from knowledge.service import InvalidSeed, KnowledgeService, ReloadBusy, ReloadFailed
 
 from .. import texts
+from ..broadcast import Broadcaster
 from ..config import Settings
 from ..render import send
 from ..state import StateStore
@@ -53,9 +55,14 @@ async def command_stats_handler(message: Message, store: StateStore) -> None:
 
 
 async def document_handler(
-    message: Message, bot: Bot, service: KnowledgeService, settings: Settings
+    message: Message,
+    bot: Bot,
+    service: KnowledgeService,
+    settings: Settings,
+    broadcaster: Broadcaster,
 ) -> None:
-    """Receives a document from an admin: check, save under a generated name, reload."""
+    """Receives a document from an admin: check, save under a generated name, reload, and
+    queue a digest for subscribers."""
     document = message.document
     if document is None:  # pragma: no cover - the filter guarantees it
         return
@@ -97,6 +104,8 @@ async def document_handler(
     logger.info(
         "admin %s uploaded an article", message.from_user.id if message.from_user else None
     )
+    if result.preview is not None:
+        broadcaster.announce(result.saved_as, result.title, texts.digest_reply(result.preview))
     await send(message, texts.upload_reply(result))
 
 

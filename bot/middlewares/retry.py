@@ -1,7 +1,9 @@
 """Outgoing requests: wait and retry when Telegram answers 429 (``retry_after``), capped.
 
 Only flood control is retried.  A user who blocked the bot (403) is not: that error goes to
-the error router, which logs it.
+the error router, which logs it.  Code that paces itself (the digest broadcaster pauses every
+send when one is told to wait) turns the retries off for its own requests with
+``FLOOD_RETRY.set(False)``.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from aiogram.client.session.middlewares.base import (
@@ -22,9 +25,12 @@ from aiogram.methods.base import TelegramType
 if TYPE_CHECKING:
     from aiogram import Bot
 
-__all__ = ["RetryAfterMiddleware"]
+__all__ = ["FLOOD_RETRY", "RetryAfterMiddleware"]
 
 logger = logging.getLogger(__name__)
+
+# False in a task that handles flood control itself (a 429 then reaches the caller at once).
+FLOOD_RETRY: ContextVar[bool] = ContextVar("flood_retry", default=True)
 
 
 class RetryAfterMiddleware(BaseRequestMiddleware):
@@ -51,6 +57,8 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
+                if not FLOOD_RETRY.get():
+                    raise
                 attempt += 1
                 if attempt > self.attempts or exc.retry_after > self.max_delay:
                     logger.warning(

@@ -120,7 +120,9 @@ async def test_duplicate_upload_is_refused(harness: Harness) -> None:
 
 async def test_stats_show_counts_feedback_and_declined_questions(harness: Harness) -> None:
     """/stats: totals, answered share, 👍/👎, the most frequent declined questions; no ids."""
-    assert replies(await harness.admin().send("/stats")) == ["Вопросов пока не было."]
+    assert replies(await harness.admin().send("/stats")) == [
+        "Вопросов пока не было.\nПодписчиков: 0"
+    ]
     user = harness.private()
     answered = only(await user.send("Сколько было посетителей?"), "sendMessage")
     await user.press(answered.result["message_id"], "👎")

@@ -10,7 +10,14 @@ from bot_testkit import UNSEEN
 
 from bot.config import Settings
 from knowledge import KnowledgeIndex
-from knowledge.service import InvalidSeed, KnowledgeService, ReloadBusy, ReloadFailed
+from knowledge.service import (
+    TRASH_DIR,
+    InvalidSeed,
+    KnowledgeService,
+    NothingToRestore,
+    ReloadBusy,
+    ReloadFailed,
+)
 
 
 def open_service(settings: Settings, close_delay: float = 0) -> KnowledgeService:
@@ -151,5 +158,82 @@ async def test_cp1251_upload_is_accepted(settings: Settings) -> None:
         result = await service.add_seed(text.encode("cp1251"))
         assert result.reload.new.articles == 6
         assert service.index.find_region("Татарстан").region is not None
+    finally:
+        service.close()
+
+
+async def test_removed_articles_go_to_the_trash_and_the_last_comes_back(
+    settings: Settings,
+) -> None:
+    """remove → the file waits in SEEDS_DIR/trash (out of the build); restore → the last one
+    removed is back and indexed; then the one before it is still in the trash."""
+    service = open_service(settings)
+    try:
+        first, second = "003_685755f318647117.txt", "004_799d120832a90aa3.txt"
+        removed = await service.remove(first)
+        assert removed.title.startswith("Выставку")
+        await service.remove(second)
+        assert service.index.info.articles == 3
+        assert service.index.source(first) is None
+        trash = settings.seeds_dir / TRASH_DIR
+        assert sorted(p.name.split("--", 1)[1] for p in trash.iterdir()) == [first, second]
+        restored = await service.restore()
+        assert restored.article_id == second
+        assert restored.reload.new.articles == 4
+        assert (settings.seeds_dir / second).is_file()
+        assert [p.name.split("--", 1)[1] for p in trash.iterdir()] == [first]
+        with pytest.raises(InvalidSeed):
+            await service.remove(second + ".missing")
+    finally:
+        service.close()
+
+
+async def test_a_failed_reload_undoes_a_removal_and_an_empty_trash_is_said(
+    settings: Settings,
+) -> None:
+    """Removing the last article cannot build an index: the file is put back."""
+    service = open_service(settings)
+    try:
+        files = sorted(settings.seeds_dir.glob("*.txt"))
+        for path in files[1:]:
+            path.unlink()
+        with pytest.raises(ReloadFailed):
+            await service.remove(files[0].name)
+        assert files[0].is_file()
+        assert not any((settings.seeds_dir / TRASH_DIR).iterdir())
+        with pytest.raises(NothingToRestore):
+            await service.restore()
+    finally:
+        service.close()
+
+
+async def test_an_article_added_again_meanwhile_is_not_restored(settings: Settings) -> None:
+    """The same text uploaded after its removal: restoring it would index it twice."""
+    service = open_service(settings)
+    try:
+        name = "003_685755f318647117.txt"
+        data = (settings.seeds_dir / name).read_bytes()
+        await service.remove(name)
+        await service.add_seed(data)
+        with pytest.raises(InvalidSeed, match="повторяет статью upload-"):
+            await service.restore()
+        assert [p.name.split("--", 1)[1] for p in (settings.seeds_dir / TRASH_DIR).iterdir()] == [
+            name
+        ]
+    finally:
+        service.close()
+
+
+async def test_remove_never_follows_a_link_or_leaves_the_folder(settings: Settings) -> None:
+    """A symlink named as an article is not followed to the file it points at; names with a
+    path in them are refused."""
+    service = open_service(settings)
+    try:
+        target = settings.seeds_dir / "003_685755f318647117.txt"
+        (settings.seeds_dir / "alias.txt").symlink_to(target)
+        for name in ("alias.txt", "../state.db", "sub/003_685755f318647117.txt", ".hidden.txt"):
+            with pytest.raises(InvalidSeed):
+                await service.remove(name)
+        assert target.is_file() and not (settings.seeds_dir / TRASH_DIR).exists()
     finally:
         service.close()

@@ -62,11 +62,19 @@ _PASS_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
 class BotProcess:
     """``python -m bot run`` against the loopback server, its output kept for assertions."""
 
-    def __init__(self, tg: FakeTelegram, workdir: Path, *, admin_id: int = ADMIN_ID) -> None:
+    def __init__(
+        self,
+        tg: FakeTelegram,
+        workdir: Path,
+        *,
+        admin_id: int = ADMIN_ID,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.tg = tg
         self.workdir = workdir
         self.seeds = workdir / "seeds"
         self.admin_id = admin_id
+        self.extra_env = dict(extra_env or {})
         self.proc: asyncio.subprocess.Process | None = None
         self.stdout = bytearray()
         self.stderr = bytearray()
@@ -86,6 +94,7 @@ class BotProcess:
             THROTTLE_SECONDS=str(THROTTLE_SECONDS),
             PYTHONUNBUFFERED="1",
         )
+        env.update(self.extra_env)
         return env
 
     async def start(self, timeout: float = 40.0) -> None:

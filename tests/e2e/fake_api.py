@@ -8,8 +8,9 @@ bot uses and refuses what Telegram refuses, with Telegram's ``{"ok": false, "err
 Tests drive it with plain Python methods (no HTTP):
 
 * users and chats: :meth:`FakeTelegram.new_user`, :meth:`FakeTelegram.new_group`;
-* updates: ``private_text``, ``group_text``, ``press_button``, ``callback_query``,
-  ``inline_query``, ``document_message``, ``edited_message``, ``media_message`` build an update
+* updates: ``private_text``, ``forwarded_post``, ``group_text``, ``press_button``,
+  ``callback_query``, ``inline_query``, ``document_message``, ``edited_message``,
+  ``media_message`` build an update
   dict (and remember the message, so replies and presses refer to real messages);
   :meth:`FakeTelegram.push_update` queues it for ``getUpdates``;
 * observation: every request is a :class:`Call` in :attr:`FakeTelegram.calls`;
@@ -832,6 +833,32 @@ class FakeTelegram:
         if entities:
             content["entities"] = entities
         return {"message": self.user_message(user, **content)}
+
+    def forwarded_post(
+        self,
+        user: dict[str, Any],
+        text: str,
+        *,
+        channel_title: str,
+        channel_username: str | None = None,
+        post_id: int = 1,
+        posted: int | None = None,
+    ) -> dict[str, Any]:
+        """Update: ``user`` forwards a channel's post to the bot (``forward_origin``)."""
+        channel: dict[str, Any] = {
+            "id": -1002000000000 - post_id,
+            "type": "channel",
+            "title": channel_title,
+        }
+        if channel_username:
+            channel["username"] = channel_username
+        origin = {
+            "type": "channel",
+            "date": posted if posted is not None else _now(),
+            "chat": channel,
+            "message_id": post_id,
+        }
+        return {"message": self.user_message(user, text=text, forward_origin=origin)}
 
     def group_text(
         self,
