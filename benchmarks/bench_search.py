@@ -14,6 +14,12 @@ Timings are reported against the targets with PASS/FAIL but never fail the run.
 
     .venv/bin/python benchmarks/bench_search.py            # table
     .venv/bin/python benchmarks/bench_search.py --json     # one JSON object
+    .venv/bin/python benchmarks/bench_search.py --compare BEFORE AFTER   # two commits
+
+``--compare`` pins both commits (``pin_engine.sh``), starts one serving process per commit
+(each builds its own index from the seeds, as its engine writes it) and times the same
+questions chunk by chunk in alternation (A, B, B, A, …), so both see the same machine load; it
+prints both medians / p99, their ratio and the median of the per-question ratios.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -235,6 +242,103 @@ def render(r: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def worker(args: argparse.Namespace) -> None:
+    """A serving process for ``--compare``: builds, warms up, then for each ``START END``
+    line read from stdin times those questions once and answers with the samples (ns)."""
+    from knowledge import KnowledgeIndex, build_index
+
+    questions = [c["question"] for c in _questions(eval_files())]
+    with tempfile.TemporaryDirectory(prefix="bench-worker-") as tmp:
+        db = Path(tmp) / "index.db"
+        build_index(args.seeds, db)
+        with KnowledgeIndex.open(db) as index:
+            _time_calls(index.search, questions, 2)  # warm: caches and the page cache
+            print(json.dumps({"ready": len(questions)}), flush=True)
+            for line in sys.stdin:
+                start, end = map(int, line.split())
+                print(json.dumps(_time_calls(index.search, questions[start:end], 1)),
+                      flush=True)
+
+
+COMPARE_CHUNK = 50
+
+
+def compare(args: argparse.Namespace) -> dict[str, Any]:
+    """Two pinned commits timed in one run: the questions in chunks of 50, each chunk by
+    one engine then the other (the order flips every chunk), so load drifts hit both."""
+    revs = list(args.compare)
+    pythons = []
+    for rev in revs:
+        out = subprocess.run(
+            ["bash", str(ROOT / "benchmarks" / "pin_engine.sh"), rev],
+            cwd=ROOT, check=True, capture_output=True, text=True,
+        )
+        pythons.append(out.stdout.strip().splitlines()[-1])
+    procs = [
+        subprocess.Popen(
+            [py, str(Path(__file__).resolve()), "--worker", "--seeds", str(args.seeds)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd="/",
+        )
+        for py in pythons
+    ]
+    total = 0
+    per_question: list[dict[int, list[int]]] = [{} for _ in procs]
+    try:
+        for proc in procs:
+            assert proc.stdout is not None
+            total = json.loads(proc.stdout.readline())["ready"]
+        flip = False
+        for _ in range(args.rounds):
+            for start in range(0, total, COMPARE_CHUNK):
+                end = min(start + COMPARE_CHUNK, total)
+                flip = not flip
+                for k in (range(len(procs)) if flip else reversed(range(len(procs)))):
+                    proc = procs[k]
+                    assert proc.stdin is not None and proc.stdout is not None
+                    proc.stdin.write(f"{start} {end}\n")
+                    proc.stdin.flush()
+                    for i, ns in enumerate(json.loads(proc.stdout.readline()), start):
+                        per_question[k].setdefault(i, []).append(ns)
+    finally:
+        for proc in procs:
+            if proc.stdin is not None:
+                proc.stdin.close()
+            proc.wait(timeout=60)
+    result: dict[str, Any] = {"machine": machine(), "rounds": args.rounds, "engines": []}
+    for rev, timings in zip(revs, per_question, strict=True):
+        short = subprocess.run(["git", "rev-parse", "--short", rev], cwd=ROOT, check=True,
+                               capture_output=True, text=True).stdout.strip()
+        values = [ns for q in sorted(timings) for ns in timings[q]]
+        result["engines"].append({"rev": short, "warm": summary_ms(values)})
+    a, b = (e["warm"] for e in result["engines"][:2])
+    # per question: the median of its rounds, second engine over first
+    paired = [
+        statistics.median(per_question[1][q]) / statistics.median(per_question[0][q])
+        for q in per_question[0]
+    ]
+    result["ratio"] = {"median": b["median"] / a["median"], "p99": b["p99"] / a["p99"],
+                       "paired_median": statistics.median(paired)}
+    return result
+
+
+def render_compare(r: dict[str, Any]) -> str:
+    m = r["machine"]
+    lines = [
+        f"bench_search --compare: {r['rounds']} alternating rounds per engine",
+        f"machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, {m['date']}",
+        "",
+        "engine    samples  median ms  p95 ms   p99 ms",
+    ]
+    for e in r["engines"]:
+        w = e["warm"]
+        lines.append(f"{e['rev']:<9} {w['n']:>7}  {w['median']:>9.3f}  {w['p95']:>6.3f}  "
+                     f"{w['p99']:>7.3f}")
+    ratio = r["ratio"]
+    lines.append(f"second / first: median {ratio['median']:.3f}×, p99 {ratio['p99']:.3f}×, "
+                 f"per-question median {ratio['paired_median']:.3f}×")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=Path, default=ROOT / "seeds", help="seed articles")
@@ -244,8 +348,19 @@ def main() -> None:
     parser.add_argument("--import-runs", type=int, default=3, help="runs per import probe")
     parser.add_argument("--no-aiogram", action="store_true", help="skip the aiogram probe")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"),
+                        help="time two commits' engines against each other (both pinned)")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.seeds = args.seeds.resolve()
+    if args.worker:
+        worker(args)
+        return
+    if args.compare:
+        result = compare(args)
+        print(json.dumps(result, ensure_ascii=False, indent=2) if args.json
+              else render_compare(result))
+        return
     result = measure(args)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
