@@ -26,7 +26,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from .analysis import (
+from ..analysis import (
     Query,
     SentenceFeatures,
     Term,
@@ -36,9 +36,9 @@ from .analysis import (
     person_token,
     sentence_features,
 )
-from .index import probe_tables
-from .lexicon import gazetteer, known_forms, lexicon, role_head
-from .models import (
+from ..index import probe_tables
+from ..lexicon import gazetteer, known_forms, lexicon, role_head
+from ..models import (
     Agreement,
     Answer,
     ArticleInfo,
@@ -53,7 +53,7 @@ from .models import (
     SkippedFile,
     Source,
 )
-from .normalize import is_known_word, lemma, normalize, parse, stem, words
+from ..normalize import is_known_word, lemma, normalize, parse, stem, words
 
 __all__ = ["IndexUnavailable", "KnowledgeIndex"]
 
@@ -1508,7 +1508,7 @@ def _surname_stem(name: str) -> str:
 @lru_cache(maxsize=5_000)
 def _may_be_plural(word: str) -> bool:
     """«страны» may be plural (a list is asked for), «страна» may not."""
-    from .normalize import morph
+    from ..normalize import morph
 
     return any(p.tag.number == "plur" for p in morph().parse(word))
 
@@ -1557,7 +1557,7 @@ def _places_of(query: Query) -> list[str]:
 
 
 def _pos(term: Term) -> str:
-    from .normalize import parse
+    from ..normalize import parse
 
     return str(parse(term.surface).tag.POS)
 
