@@ -10,6 +10,6 @@ decline) → ``snippets``, with ``facts`` (figures, agreements), ``people`` (peo
 
 from __future__ import annotations
 
-from .index import IndexUnavailable, KnowledgeIndex
+from .front import IndexUnavailable, KnowledgeIndex
 
 __all__ = ["IndexUnavailable", "KnowledgeIndex"]

@@ -1,0 +1,450 @@
+"""Features stage: what a candidate snippet has of what the question asks, as named values.
+
+A candidate is a sentence found by FTS5, alone or with the sentence before or after it (news
+text often puts the subject in one sentence and the figure in the next: «Это предприятие …»).
+Each such unit gets a ``UnitFeatures`` record — term coverage, the answer types it holds,
+entity and person matches, list and role evidence, the neighbour's part — from which the
+scoring stage computes its score and the decision stage whether to answer at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from ..analysis import Query, Term
+from ..answer_types import ANSWER_TYPES, REQUIRED
+from .lexical import (
+    CATEGORY_KINDS,
+    agreement_vocabulary,
+    asks_agreement,
+    entity_kind,
+    may_be_plural,
+    places_of,
+    pos,
+    restrictive_adjectives,
+    text_lemmas,
+)
+from .snippets import MAX_SNIPPET, clipped, fit_context
+from .store import Row
+
+__all__ = [
+    "Candidate",
+    "Plan",
+    "UnitFeatures",
+    "describe_units",
+    "match",
+    "modifier_nouns",
+    "plan_for",
+    "required_types",
+    "term_weight",
+    "unrequested_modifier",
+]
+
+# Verbs are paraphrased far more often than nouns; they weigh less.
+POS_WEIGHT = {"VERB": 0.6, "INFN": 0.6, "PRTF": 0.6, "PRTS": 0.6, "GRND": 0.6, "ADVB": 0.5}
+# …and an adjective narrows its noun, the noun is what the question is about.
+ADJECTIVE_WEIGHT = 0.75
+# …and the noun a «какой …?» asks about is what the answer must be about.
+FOCUS_WEIGHT = 1.5
+# a place every article names (the host city, the two countries) weighs less
+AMBIENT_WEIGHT = 0.3
+# a sentence of an article about Vitebsk is about Vitebsk, named or not
+ARTICLE_ENTITY = 0.6
+# a sentence naming a person of the place a «кто <verb> <place>?» asks about
+PERSON_OF_PLACE_MATCH = 0.85
+# «сколько дней длилась выставка» is answered by its dates
+_TIME_UNITS = frozenset({"день", "неделя", "месяц", "год", "час", "сутки"})
+_PARAPHRASED_POS = frozenset(POS_WEIGHT)
+_VERB_POS = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND"})
+# a list question: how many named things of the asked kind count at most
+LIST_CAP = 5
+
+
+class UnitFeatures(NamedTuple):
+    """Everything the score and the decision are computed from, for one candidate unit."""
+
+    coverage: float  # weighted share of the question's terms the unit matches
+    content: float  # …of what it asks about (its words other than names of places, people)
+    answer_types: tuple[str, ...]  # answer types asked and held, in the question's cue order
+    undated: bool  # a date is asked and held, but no day («по итогам 2024 года»)
+    person: bool  # names the person a role question turned out to be about
+    listed: int  # a list question: things of the asked kind named (≤ 5); -1: not a list question
+    role_stated: bool  # holds a passage stating the role of a person the question names
+    verified: bool  # holds a passage where the people index says the role is stated
+    satisfied: bool  # holds the kind of value a strong cue requires (сколько → a number …)
+    pair_penalty: float  # two sentences cost a little more than one
+    neighbour: float  # the weight of the neighbour sentence's words (0: a sentence alone)
+    neighbour_gain: float  # coverage the neighbour adds to the sentence alone
+    modifier: bool = False  # second look: narrowed by a modifier the question did not ask for
+    best_figure: bool = False  # second look: holds the figure counting exactly what was asked
+
+    def as_dict(self) -> dict[str, float]:
+        """The features as named floats (one per answer type), for models and reports."""
+        values = {
+            "coverage": self.coverage,
+            "content": self.content,
+            "undated": float(self.undated),
+            "person": float(self.person),
+            "listed": float(self.listed),
+            "role_stated": float(self.role_stated),
+            "verified": float(self.verified),
+            "satisfied": float(self.satisfied),
+            "pair_penalty": self.pair_penalty,
+            "neighbour": self.neighbour,
+            "neighbour_gain": self.neighbour_gain,
+            "modifier": float(self.modifier),
+            "best_figure": float(self.best_figure),
+        }
+        values.update({f"type_{t.name}": float(t.name in self.answer_types) for t in ANSWER_TYPES})
+        return values
+
+
+class Candidate(NamedTuple):
+    """A unit of one or more consecutive sentences, with its features."""
+
+    rows: tuple[Row, ...]
+    texts: tuple[str, ...]
+    features: UnitFeatures
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What the features need to know about a question, worked out once per question."""
+
+    terms: tuple[Term, ...]
+    weights: list[float]
+    total: float
+    content_idx: list[int]
+    content_total: float
+    cue_order: tuple[str, ...]  # the answer types asked for, in the order bonuses add up
+    wanted_flags: frozenset[str]
+    required: frozenset[str]
+    list_kinds: frozenset[str]
+    person_of_place: bool
+    strict_entities: tuple[str, ...]
+    counted_ok: set[int] | None
+    counting: set[int]
+    role_ids: set[int]
+    verified: set[int]
+    boost: frozenset[str]
+
+
+def term_weight(term: Term) -> float:
+    """How much a term of the question counts (before the ambient discount)."""
+    if term.entity:
+        return term.weight * 1.2
+    if not term.known:
+        return term.weight  # already set by how much an unknown word of its kind matters
+    if term.focus:
+        return term.weight * FOCUS_WEIGHT
+    kind = pos(term)
+    if kind in ("ADJF", "ADJS"):
+        return term.weight * ADJECTIVE_WEIGHT
+    return term.weight * POS_WEIGHT.get(kind, 1.0)
+
+
+def match(term: Term, row: Row) -> float:
+    """How well a passage matches one term: 1 for the word itself, less for a synonym, a
+    related word, another form of the root; an entity of the article counts part way."""
+    if term.entity:
+        if term.entity in row.lemmas:
+            return 1.0
+        return ARTICLE_ENTITY if term.entity in row.article_regions else 0.0
+    kinds = CATEGORY_KINDS.get(term.lemma)
+    if kinds and kinds & row.kinds:
+        # «в какой стране …» is answered by a sentence naming a country
+        return 1.0 if term.focus else 0.85
+    if term.lemma in row.lemmas or term.stem in row.stems:
+        return 1.0
+    if term.alternatives & row.lemmas:
+        return 0.95
+    if term.phrase and all(w in row.lemmas for w in term.phrase):
+        return 0.95
+    if term.synonyms & row.lemmas:
+        return 0.85
+    if "agreement" in row.flags and term.lemma in agreement_vocabulary():
+        # the passage reports an agreement, whatever words it uses («стороны определили…»)
+        return 0.85
+    if term.related & row.lemmas or term.variants & row.stems or term.derived & row.stems:
+        return 0.7
+    return 0.0
+
+
+def required_types(query: Query) -> frozenset[str]:
+    """The answer types a snippet must hold at all (a strong «сколько», «когда» …)."""
+    required = query.strong_cues & REQUIRED
+    counted = {t.lemma for t in query.terms if t.focus}
+    if "count" in required and counted and counted <= _TIME_UNITS:
+        # «сколько дней длилась выставка» is answered by its dates
+        required = (required - {"count"}) | {"date"}
+    return required
+
+
+def plan_for(
+    query: Query,
+    ambient: frozenset[str],
+    counted: tuple[set[int] | None, set[int]],
+    role_passages: dict[str, set[int]],
+    stated: Sequence[int],
+    boost: frozenset[str],
+) -> Plan:
+    """The per-question part of the features.
+
+    :param counted: passages with a figure counting what is asked (``None``: no candidate
+        counts it) and passages with any figure (``Facts.counted_passages``).
+    :param stated: passages where a verified role question's answer is stated.
+    :param boost: surname stems of the people a role question is about.
+    """
+    terms = query.terms
+    weights = [term_weight(t) * (AMBIENT_WEIGHT if t.entity in ambient else 1.0) for t in terms]
+    # what the question asks about: its words other than names, minus unknown verbs
+    # (a verb the articles never use is most likely a paraphrase, not a new topic)
+    content_idx = [
+        i
+        for i, t in enumerate(terms)
+        if not t.entity and (t.known or pos(t) not in _PARAPHRASED_POS)
+    ]
+    cues = set(query.cues)
+    if query.wants_speech:
+        cues.add("speech")
+    if asks_agreement(query) and "count" not in cues:
+        cues.add("agreement")
+    role_ids: set[int] = set()
+    if "person" in cues:
+        for t in terms:
+            if t.entity and t.entity in role_passages:
+                role_ids |= role_passages[t.entity]
+    return Plan(
+        terms=terms,
+        weights=weights,
+        total=sum(weights) or 1.0,
+        content_idx=content_idx,
+        content_total=sum(weights[i] for i in content_idx),
+        cue_order=tuple(cues),
+        wanted_flags=frozenset(cues | {"agreement", "person"}),
+        required=required_types(query),
+        list_kinds=_list_kinds(query),
+        person_of_place=_person_of_place(query, content_idx),
+        strict_entities=tuple(
+            t.entity for t in terms if t.entity and t.known and t.entity not in ambient
+        ),
+        counted_ok=counted[0],
+        counting=counted[1],
+        role_ids=role_ids,
+        verified=set(stated),
+        boost=boost,
+    )
+
+
+def _list_kinds(query: Query) -> frozenset[str]:
+    """«какие страны участвовали?»: the kinds of entity a list question asks to name."""
+    return frozenset().union(
+        *(
+            CATEGORY_KINDS[t.lemma]
+            for t in query.terms
+            if t.focus and t.lemma in CATEGORY_KINDS and may_be_plural(t.surface)
+        )
+    )
+
+
+def _person_of_place(query: Query, content_idx: list[int]) -> bool:
+    """«кто представлял Кубу?», «кто приехал из Ирана?»: only a verb beside a place — a
+    sentence naming a person of that place answers it, whatever its verb."""
+    return (
+        "person" in query.strong_cues
+        and bool(places_of(query))
+        and not any(t.entity and not t.entity.startswith("ent") for t in query.terms)
+        and bool(content_idx)
+        and all(pos(query.terms[i]) in _VERB_POS for i in content_idx)
+    )
+
+
+def describe_units(plan: Plan, ids: Sequence[int], rows: dict[int, Row]) -> list[Candidate]:
+    """Every unit of every candidate passage (alone, with the sentence before, with the one
+    after) that may answer, with its features."""
+    terms = plan.terms
+    vectors: dict[int, list[float]] = {}
+
+    def vector(r: Row) -> list[float]:
+        found = vectors.get(r.id)
+        if found is None:
+            found = vectors[r.id] = [match(t, r) for t in terms]
+        return found
+
+    found: list[Candidate] = []
+    for pid in ids:
+        row = rows.get(pid)
+        if row is None:
+            continue
+        own = vector(row)
+        own_coverage = sum(w * m for w, m in zip(plan.weights, own, strict=True)) / plan.total
+        for unit_rows, texts, matches, penalty, factor in _options(plan, row, own, rows, vector):
+            features = _describe(plan, row, unit_rows, matches, penalty, factor, own_coverage)
+            if features is not None:
+                found.append(Candidate(unit_rows, texts, features))
+    return found
+
+
+_Option = tuple[tuple[Row, ...], tuple[str, ...], list[float], float, float]
+
+
+def _options(
+    plan: Plan,
+    row: Row,
+    own: list[float],
+    rows: dict[int, Row],
+    vector: Callable[[Row], list[float]],
+) -> list[_Option]:
+    """The sentence alone, and with each neighbour worth showing: (rows, texts shown, term
+    matches, the cost of two sentences, the weight of the neighbour's words)."""
+    options: list[_Option] = [((row,), (row.text,), own, 0.0, 0.0)]
+    for other, first in ((rows.get(row.id - 1), False), (rows.get(row.id + 1), True)):
+        if other is None or other.article_id != row.article_id:
+            continue
+        theirs = vector(other)
+        # a neighbour is only worth scoring if it adds a word or a kind of answer
+        adds_flag = bool((other.flags - row.flags) & plan.wanted_flags)
+        adds_words = any(o > m for o, m in zip(theirs, own, strict=True))
+        if not adds_flag and not adds_words:
+            continue
+        leaning = (other if first else row).anaphoric
+        factor = _partner_factor(leaning, other.paragraph == row.paragraph)
+        room = MAX_SNIPPET - len(row.text) - 1
+        # a neighbour that supplies words of the question is shown whole; one that only
+        # gives context may be cut to a clause
+        shown = fit_context(other.text, room, tail=not first)
+        if not shown:
+            continue
+        if shown != other.text and adds_words:
+            # score the neighbour by the part that is actually shown
+            cut = clipped(other, shown)
+            theirs = [match(t, cut) for t in plan.terms]
+        pair = (row, other) if first else (other, row)
+        options.append(
+            (
+                pair,
+                (row.text, shown) if first else (shown, row.text),
+                [max(m, factor * o) for m, o in zip(own, theirs, strict=True)],
+                _penalty(*pair),
+                factor,
+            )
+        )
+    return options
+
+
+def _describe(
+    plan: Plan,
+    row: Row,
+    unit_rows: tuple[Row, ...],
+    matches: list[float],
+    penalty: float,
+    factor: float,
+    own_coverage: float,
+) -> UnitFeatures | None:
+    """The features of one unit; ``None`` when it is not about a region the question names."""
+    flags = unit_rows[0].flags.union(*(r.flags for r in unit_rows[1:]))
+    content_idx = plan.content_idx
+    if plan.person_of_place and "person" in flags:
+        matches = [
+            max(m, PERSON_OF_PLACE_MATCH) if i in content_idx else m
+            for i, m in enumerate(matches)
+        ]
+    # a region the question names must be what the snippet (or its article) is about
+    if plan.strict_entities and any(
+        e not in row.article_regions and all(e not in r.lemmas for r in unit_rows)
+        for e in plan.strict_entities
+    ):
+        return None
+    weights = plan.weights
+    coverage = sum(w * m for w, m in zip(weights, matches, strict=True)) / plan.total
+    content = (
+        sum(weights[i] * matches[i] for i in content_idx) / plan.content_total
+        if plan.content_total
+        else 1.0
+    )
+    listed = -1
+    if plan.list_kinds:
+        named = {
+            x
+            for r in unit_rows
+            for x in r.lemmas
+            if x.startswith("ent") and entity_kind(x) in plan.list_kinds
+        }
+        listed = min(len(named), LIST_CAP)
+    return UnitFeatures(
+        coverage=coverage,
+        content=content,
+        answer_types=tuple(c for c in plan.cue_order if c in flags),
+        undated="date" in plan.cue_order and "date" in flags and "day" not in flags,
+        person=bool(plan.boost) and any(r.stems & plan.boost for r in unit_rows),
+        listed=listed,
+        role_stated=bool(plan.role_ids) and any(r.id in plan.role_ids for r in unit_rows),
+        verified=bool(plan.verified) and any(r.id in plan.verified for r in unit_rows),
+        satisfied=_satisfied(plan, unit_rows, flags),
+        pair_penalty=penalty,
+        neighbour=factor,
+        neighbour_gain=coverage - own_coverage if len(unit_rows) > 1 else 0.0,
+    )
+
+
+def _satisfied(plan: Plan, unit_rows: tuple[Row, ...], flags: frozenset[str]) -> bool:
+    """Whether a unit holds the kind of value the question requires."""
+    satisfied = plan.required <= flags
+    if satisfied and plan.counted_ok is not None:
+        # «сколько компаний …» needs a figure that counts companies, if the articles count
+        # that thing anywhere among the candidates
+        return any(r.id in plan.counted_ok for r in unit_rows)
+    if satisfied and "count" in plan.required:
+        # nothing counts it: a number will do, unless every number in the snippet is known
+        # to count something else («10 документов»)
+        return not all(r.id in plan.counting for r in unit_rows if "count" in r.flags)
+    return satisfied
+
+
+def _partner_factor(leans_back: bool, same_paragraph: bool) -> float:
+    """How much a neighbour sentence's words count for a hit: fully when one sentence leans
+    on the other («Это предприятие …»), less across a paragraph break."""
+    if leans_back:
+        return 1.0
+    return 0.85 if same_paragraph else 0.7
+
+
+def _penalty(first: Row, second: Row) -> float:
+    """Two sentences cost a little more than one, unless the second leans on the first
+    (then showing both is better than showing either)."""
+    if second.anaphoric or first.text.rstrip().endswith(":"):
+        return 0.0
+    return 0.04
+
+
+# ---------------------------------------------------------------------------- second look
+
+
+def modifier_nouns(query: Query) -> dict[str, set[str]]:
+    """The nouns a question asks about that a snippet must not narrow unasked (the noun a
+    «какой …?» asks about is answered by its modifier — «какого завода» → «Минского
+    автомобильного завода» — so only the other nouns count)."""
+    focus = {x for t in query.terms if t.focus for x in {t.lemma} | t.synonyms}
+    return {
+        t.lemma: ({t.lemma} | t.synonyms) - focus
+        for t in query.terms
+        if not t.entity and not t.focus and pos(t) == "NOUN"
+    }
+
+
+def unrequested_modifier(text: str, nouns: dict[str, set[str]], wanted: set[str]) -> bool:
+    """True when a noun the question asks about is narrowed by a modifier it did not ask for:
+    «сколько компаний» vs «200 белорусских компаний», «где прошла выставка» vs «Следующая
+    выставка пройдёт …»."""
+    restrictive = restrictive_adjectives()
+    lemmas = text_lemmas(text)
+    asked = set().union(*nouns.values())
+    for i, lem in enumerate(lemmas):
+        if lem not in asked:
+            continue
+        for j in range(max(0, i - 2), i):
+            if lemmas[j] in restrictive and lemmas[j] not in wanted:
+                return True
+    return False
