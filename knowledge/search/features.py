@@ -76,7 +76,7 @@ class UnitFeatures(NamedTuple):
     satisfied: bool  # holds the kind of value a strong cue requires (сколько → a number …)
     pair_penalty: float  # two sentences cost a little more than one
     neighbour: float  # the weight of the neighbour sentence's words (0: a sentence alone)
-    neighbour_gain: float  # coverage the neighbour adds to the sentence alone
+    neighbour_gain: float  # coverage the neighbour adds to the sentence alone (0: unknown)
     modifier: bool = False  # second look: narrowed by a modifier the question did not ask for
     best_figure: bool = False  # second look: holds the figure counting exactly what was asked
 
@@ -101,12 +101,8 @@ class UnitFeatures(NamedTuple):
         return values
 
 
-class Candidate(NamedTuple):
-    """A unit of one or more consecutive sentences, with its features."""
-
-    rows: tuple[Row, ...]
-    texts: tuple[str, ...]
-    features: UnitFeatures
+# A unit of one or more consecutive sentences (rows, the texts shown) with its features.
+Candidate = tuple[tuple[Row, ...], tuple[str, ...], UnitFeatures]
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,11 +275,14 @@ def describe_units(plan: Plan, ids: Sequence[int], rows: dict[int, Row]) -> list
         if row is None:
             continue
         own = vector(row)
-        own_coverage = sum(w * m for w, m in zip(plan.weights, own, strict=True)) / plan.total
+        alone = -1.0
         for unit_rows, texts, matches, penalty, factor in _options(plan, row, own, rows, vector):
-            features = _describe(plan, row, unit_rows, matches, penalty, factor, own_coverage)
-            if features is not None:
-                found.append(Candidate(unit_rows, texts, features))
+            features = _describe(plan, row, unit_rows, matches, penalty, factor, alone)
+            if features is None:
+                continue
+            if factor == 0.0:
+                alone = features.coverage
+            found.append((unit_rows, texts, features))
     return found
 
 
@@ -341,9 +340,12 @@ def _describe(
     matches: list[float],
     penalty: float,
     factor: float,
-    own_coverage: float,
+    alone: float,
 ) -> UnitFeatures | None:
-    """The features of one unit; ``None`` when it is not about a region the question names."""
+    """The features of one unit; ``None`` when it is not about a region the question names.
+
+    ``alone`` is the coverage of the candidate sentence alone (-1 when it was not a unit):
+    what a neighbour adds is measured against it."""
     flags = unit_rows[0].flags.union(*(r.flags for r in unit_rows[1:]))
     content_idx = plan.content_idx
     if plan.person_of_place and "person" in flags:
@@ -373,34 +375,30 @@ def _describe(
             if x.startswith("ent") and entity_kind(x) in plan.list_kinds
         }
         listed = min(len(named), LIST_CAP)
-    return UnitFeatures(
-        coverage=coverage,
-        content=content,
-        answer_types=tuple(c for c in plan.cue_order if c in flags),
-        undated="date" in plan.cue_order and "date" in flags and "day" not in flags,
-        person=bool(plan.boost) and any(r.stems & plan.boost for r in unit_rows),
-        listed=listed,
-        role_stated=bool(plan.role_ids) and any(r.id in plan.role_ids for r in unit_rows),
-        verified=bool(plan.verified) and any(r.id in plan.verified for r in unit_rows),
-        satisfied=_satisfied(plan, unit_rows, flags),
-        pair_penalty=penalty,
-        neighbour=factor,
-        neighbour_gain=coverage - own_coverage if len(unit_rows) > 1 else 0.0,
-    )
-
-
-def _satisfied(plan: Plan, unit_rows: tuple[Row, ...], flags: frozenset[str]) -> bool:
-    """Whether a unit holds the kind of value the question requires."""
+    cue_order = plan.cue_order
     satisfied = plan.required <= flags
     if satisfied and plan.counted_ok is not None:
         # «сколько компаний …» needs a figure that counts companies, if the articles count
         # that thing anywhere among the candidates
-        return any(r.id in plan.counted_ok for r in unit_rows)
-    if satisfied and "count" in plan.required:
+        satisfied = any(r.id in plan.counted_ok for r in unit_rows)
+    elif satisfied and "count" in plan.required:
         # nothing counts it: a number will do, unless every number in the snippet is known
         # to count something else («10 документов»)
-        return not all(r.id in plan.counting for r in unit_rows if "count" in r.flags)
-    return satisfied
+        satisfied = not all(r.id in plan.counting for r in unit_rows if "count" in r.flags)
+    return UnitFeatures(
+        coverage,
+        content,
+        tuple([c for c in cue_order if c in flags]) if cue_order else (),
+        "date" in cue_order and "date" in flags and "day" not in flags,
+        bool(plan.boost) and any(r.stems & plan.boost for r in unit_rows),
+        listed,
+        bool(plan.role_ids) and any(r.id in plan.role_ids for r in unit_rows),
+        bool(plan.verified) and any(r.id in plan.verified for r in unit_rows),
+        satisfied,
+        penalty,
+        factor,
+        coverage - alone if factor and alone >= 0.0 else 0.0,
+    )
 
 
 def _partner_factor(leans_back: bool, same_paragraph: bool) -> float:

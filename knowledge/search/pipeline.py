@@ -125,8 +125,7 @@ def rank(engine: Engine, query: Query, boost: frozenset[str] = frozenset()) -> l
         else (None, set())
     )
     plan = plan_for(query, store.ambient, counted, store.role_passages, stated, boost)
-    units = [Unit(c.rows, c.texts, c.features, score(c.features))
-             for c in describe_units(plan, ids, rows)]
+    units = [Unit(r, t, f, score(f)) for r, t, f in describe_units(plan, ids, rows)]
     units.sort(key=rank_key)
     units = _second_look(engine.facts, query, units)
     chosen: list[Unit] = []
