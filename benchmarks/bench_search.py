@@ -19,7 +19,8 @@ Timings are reported against the targets with PASS/FAIL but never fail the run.
 ``--compare`` pins both commits (``pin_engine.sh``), starts one serving process per commit
 (each builds its own index from the seeds, as its engine writes it) and times the same
 questions chunk by chunk in alternation (A, B, B, A, …), so both see the same machine load; it
-prints both medians / p99, their ratio and the median of the per-question ratios.
+prints both medians / p99, their ratio and the median of the per-question ratios, in wall time and
+in the thread's CPU time (which a busy machine disturbs less).
 """
 
 from __future__ import annotations
@@ -60,9 +61,10 @@ def _questions(files: list[Path]) -> list[dict[str, Any]]:
     return [{**row, "file": path.name} for path in files for row in load_jsonl(path)]
 
 
-def _time_calls(fn: Any, questions: list[str], rounds: int) -> list[int]:
+def _time_calls(
+    fn: Any, questions: list[str], rounds: int, clock: Any = time.perf_counter_ns
+) -> list[int]:
     samples: list[int] = []
-    clock = time.perf_counter_ns
     for _ in range(rounds):
         for q in questions:
             t0 = clock()
@@ -256,8 +258,11 @@ def worker(args: argparse.Namespace) -> None:
             print(json.dumps({"ready": len(questions)}), flush=True)
             for line in sys.stdin:
                 start, end = map(int, line.split())
-                print(json.dumps(_time_calls(index.search, questions[start:end], 1)),
-                      flush=True)
+                chunk = questions[start:end]
+                # wall time, then this thread's CPU time (what a busy machine disturbs less)
+                wall = _time_calls(index.search, chunk, 1)
+                cpu = _time_calls(index.search, chunk, 1, time.thread_time_ns)
+                print(json.dumps([wall, cpu]), flush=True)
 
 
 COMPARE_CHUNK = 50
@@ -283,6 +288,7 @@ def compare(args: argparse.Namespace) -> dict[str, Any]:
     ]
     total = 0
     per_question: list[dict[int, list[int]]] = [{} for _ in procs]
+    per_question_cpu: list[dict[int, list[int]]] = [{} for _ in procs]
     try:
         for proc in procs:
             assert proc.stdout is not None
@@ -297,27 +303,36 @@ def compare(args: argparse.Namespace) -> dict[str, Any]:
                     assert proc.stdin is not None and proc.stdout is not None
                     proc.stdin.write(f"{start} {end}\n")
                     proc.stdin.flush()
-                    for i, ns in enumerate(json.loads(proc.stdout.readline()), start):
+                    wall, cpu = json.loads(proc.stdout.readline())
+                    for i, ns in enumerate(wall, start):
                         per_question[k].setdefault(i, []).append(ns)
+                    for i, ns in enumerate(cpu, start):
+                        per_question_cpu[k].setdefault(i, []).append(ns)
     finally:
         for proc in procs:
             if proc.stdin is not None:
                 proc.stdin.close()
             proc.wait(timeout=60)
     result: dict[str, Any] = {"machine": machine(), "rounds": args.rounds, "engines": []}
-    for rev, timings in zip(revs, per_question, strict=True):
+    for rev, timings, cpu in zip(revs, per_question, per_question_cpu, strict=True):
         short = subprocess.run(["git", "rev-parse", "--short", rev], cwd=ROOT, check=True,
                                capture_output=True, text=True).stdout.strip()
-        values = [ns for q in sorted(timings) for ns in timings[q]]
-        result["engines"].append({"rev": short, "warm": summary_ms(values)})
-    a, b = (e["warm"] for e in result["engines"][:2])
-    # per question: the median of its rounds, second engine over first
-    paired = [
-        statistics.median(per_question[1][q]) / statistics.median(per_question[0][q])
-        for q in per_question[0]
-    ]
-    result["ratio"] = {"median": b["median"] / a["median"], "p99": b["p99"] / a["p99"],
-                       "paired_median": statistics.median(paired)}
+        result["engines"].append({
+            "rev": short,
+            "warm": summary_ms([ns for q in sorted(timings) for ns in timings[q]]),
+            "cpu": summary_ms([ns for q in sorted(cpu) for ns in cpu[q]]),
+        })
+    result["ratio"] = {}
+    for kind, series in (("warm", per_question), ("cpu", per_question_cpu)):
+        a, b = (e[kind] for e in result["engines"][:2])
+        # per question: the median of its rounds, second engine over first
+        paired = [
+            statistics.median(series[1][q]) / statistics.median(series[0][q])
+            for q in series[0]
+        ]
+        result["ratio"][kind] = {"median": b["median"] / a["median"],
+                                 "p99": b["p99"] / a["p99"],
+                                 "paired_median": statistics.median(paired)}
     return result
 
 
@@ -327,15 +342,16 @@ def render_compare(r: dict[str, Any]) -> str:
         f"bench_search --compare: {r['rounds']} alternating rounds per engine",
         f"machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, {m['date']}",
         "",
-        "engine    samples  median ms  p95 ms   p99 ms",
+        "clock      engine    samples  median ms  p95 ms   p99 ms",
     ]
-    for e in r["engines"]:
-        w = e["warm"]
-        lines.append(f"{e['rev']:<9} {w['n']:>7}  {w['median']:>9.3f}  {w['p95']:>6.3f}  "
-                     f"{w['p99']:>7.3f}")
-    ratio = r["ratio"]
-    lines.append(f"second / first: median {ratio['median']:.3f}×, p99 {ratio['p99']:.3f}×, "
-                 f"per-question median {ratio['paired_median']:.3f}×")
+    for kind, label in (("warm", "wall"), ("cpu", "thread CPU")):
+        for e in r["engines"]:
+            w = e[kind]
+            lines.append(f"{label:<10} {e['rev']:<9} {w['n']:>7}  {w['median']:>9.3f}  "
+                         f"{w['p95']:>6.3f}  {w['p99']:>7.3f}")
+        ratio = r["ratio"][kind]
+        lines.append(f"{label}: second / first: median {ratio['median']:.3f}×, p99 "
+                     f"{ratio['p99']:.3f}×, per-question median {ratio['paired_median']:.3f}×")
     return "\n".join(lines)
 
 
