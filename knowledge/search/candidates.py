@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..analysis import Query, Vocabulary
+from .query import Query, Vocabulary
 
 __all__ = ["CANDIDATES", "COMMON_FLOOR", "POSTINGS_BUDGET", "candidates", "match_expression"]
 

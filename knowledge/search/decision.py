@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..analysis import Query
 from ..lexicon import gazetteer
 from .features import UnitFeatures
 from .lexical import is_number
+from .query import Query
 
 __all__ = [
     "MIN_CONTENT",

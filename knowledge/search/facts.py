@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 
-from ..analysis import Query, entity_token
+from ..analysis import entity_token
 from ..lexicon import lexicon
 from ..models import Agreement, Figure, FigureGroup
 from ..normalize import lemma, parse, stem, words
@@ -21,6 +21,7 @@ from .lexical import (
     pos,
     query_lemmas,
 )
+from .query import Query
 from .store import Store
 
 __all__ = ["Facts", "count_nouns", "figure_fit", "wanted_words"]

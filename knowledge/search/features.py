@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..analysis import Query, Term
 from ..answer_types import ANSWER_TYPES, REQUIRED
 from .lexical import (
     CATEGORY_KINDS,
@@ -26,6 +25,7 @@ from .lexical import (
     restrictive_adjectives,
     text_lemmas,
 )
+from .query import Query, Term
 from .snippets import MAX_SNIPPET, clipped, fit_context
 from .store import Row
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from ..analysis import Query, Vocabulary, person_token
+from ..analysis import person_token
 from ..models import (
     Agreement,
     Answer,
@@ -28,6 +28,7 @@ from ..models import (
 from . import pipeline, snippets
 from .facts import Facts
 from .people import People
+from .query import Query, Vocabulary
 from .regions import Regions
 from .spelling import Spelling
 from .store import IndexUnavailable, Store

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..analysis import Query, SentenceFeatures, Term, entity_token, sentence_features
+from ..analysis import SentenceFeatures, entity_token, sentence_features
 from ..lexicon import gazetteer, lexicon
 from ..normalize import lemma, morph, parse, stem, words
+from .query import Query, Term
 
 __all__ = [
     "CATEGORY_KINDS",

@@ -11,11 +11,12 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
-from ..analysis import Query, Term, person_token
+from ..analysis import person_token
 from ..lexicon import gazetteer, lexicon, role_head
 from ..models import Person
 from ..normalize import is_known_word, lemma, normalize, words
 from .lexical import is_number, surname_stem, text_lemmas, text_stems
+from .query import Query, Term
 from .store import Store
 
 __all__ = ["ROLE_VERBS", "People", "stump_compound", "stump_span"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..analysis import Query, Vocabulary, analyze_question, person_token
+from ..analysis import person_token
 from ..models import Answer, Hit
 from ..normalize import stem, words
 from .candidates import candidates
@@ -30,6 +30,8 @@ from .features import (
     unrequested_modifier,
 )
 from .people import People
+from .query import Query, Vocabulary
+from .question import analyze_question
 from .regions import Regions
 from .scoring import Unit, rank_key, score
 from .snippets import with_continuation

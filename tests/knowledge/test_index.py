@@ -16,6 +16,7 @@ from knowledge import (
     index_is_stale,
     load_index,
 )
+from knowledge.search.store import Store
 
 
 def test_build_reports_counts_and_facts(seeds_copy: Path, tmp_path: Path) -> None:
@@ -96,8 +97,10 @@ def test_load_index_serves_old_index_when_rebuild_fails(seeds_copy: Path, tmp_pa
 
 def test_index_is_opened_read_only(seeds_index: KnowledgeIndex) -> None:
     """Run-time use cannot write to the index."""
+    store = Store(seeds_index.path)
     with pytest.raises(sqlite3.OperationalError):
-        seeds_index._conn.execute("DELETE FROM passages")
+        store.query("DELETE FROM passages")
+    store.close()
 
 
 def test_build_writes_through_a_temp_file(
