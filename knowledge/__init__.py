@@ -9,14 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from .index import (
-    SCHEMA_VERSION,
-    BuildError,
-    build_index,
-    ensure_index,
-    index_is_stale,
-    index_problem,
-)
+from .index import BuildError, build_index, ensure_index, index_is_stale, index_problem
 from .models import (
     Agreement,
     Answer,
@@ -34,11 +27,11 @@ from .models import (
     Source,
 )
 from .normalize import normalize
+from .schema import engine_fingerprint
 from .search import IndexUnavailable, KnowledgeIndex
 from .seeds import failure
 
 __all__ = [
-    "SCHEMA_VERSION",
     "Agreement",
     "Answer",
     "ArticleInfo",
@@ -57,6 +50,7 @@ __all__ = [
     "SkippedFile",
     "Source",
     "build_index",
+    "engine_fingerprint",
     "ensure_index",
     "index_is_stale",
     "index_problem",

@@ -12,14 +12,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .answer_types import Sentence, detect
 from .lexicon import gazetteer, lexicon
 from .normalize import lemma, normalize, normalize_word, parse, stem
-from .numbers import SPELLED_NUMBERS, number_tokens
+from .numbers import number_tokens
 
 __all__ = [
-    "ACCORDING",
-    "MONTHS",
-    "SPEECH_VERBS",
     "SentenceFeatures",
     "entity_token",
     "grammar_positions",
@@ -31,16 +29,9 @@ __all__ = [
 
 _WORD = re.compile(r"[a-zа-я]+|[0-9]+")
 _RAW_WORD = re.compile(r"[A-Za-zА-Яа-яЁё]+|[0-9]+")
-# month lemmas in calendar order
-MONTHS = (
-    "январь", "февраль", "март", "апрель", "май", "июнь",
-    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
-)  # fmt: skip
-_MONTHS = frozenset(MONTHS)
 _ANAPHORA = frozenset(
     {"это", "этот", "он", "она", "оно", "они", "там", "такой", "данный", "тот", "его", "их", "ее"}
 )
-ACCORDING = re.compile(r"\bпо (?:его |ее |их |)(?:словам|мнению|данным|оценке|информации)\b")
 # Function words carry no topic, whatever the stop list forgot.
 _FUNCTION = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO"})
 
@@ -49,38 +40,8 @@ _FUNCTION = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO"})
 def is_function_word(word: str) -> bool:
     """Prepositions, conjunctions, particles, interjections and pronouns."""
     return not word.isdigit() and parse(word).tag.POS in _FUNCTION
-SPEECH_VERBS = frozenset(
-    lemma(w)
-    for w in (
-        "рассказать",
-        "сказать",
-        "заявить",
-        "отметить",
-        "подчеркнуть",
-        "добавить",
-        "сообщить",
-        "поделиться",
-        "подытожить",
-        "говорить",
-        "пояснить",
-        "обратиться",
-        "проинформировать",
-    )
-)
 
 
-_ADDRESS = re.compile(
-    r"\b(?:ул\.|улиц[а-я]*|проспект[а-я]*|пр-т|переул[а-я]*|шоссе|бульвар[а-я]*|пл\.)\s*\S",
-    re.IGNORECASE,
-)
-_RELATIVE_DAY = re.compile(
-    r"\b(?:перв|втор|трет|последн|заключительн)[а-я]*\s+д(?:ень|ня|не)\b|\b(?:накануне|вчера|завтра)\b",
-    re.IGNORECASE,
-)
-_ORGANISATION = re.compile(
-    r"\b(?:ОАО|ООО|ЗАО|АО|ПАО|СООО|ОДО)\b|(?:компания|предприятие|холдинг)\s+[«\"]"
-)
-_TIME = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b|\b\d{1,2}\s+час")
 @lru_cache(maxsize=4096)
 def entity_token(key: str) -> str:
     """The index token standing for a gazetteer entity, whatever form the text used."""
@@ -107,15 +68,7 @@ class SentenceFeatures:
     lemmas: tuple[str, ...]
     stems: tuple[str, ...]
     entities: tuple[str, ...]
-    has_number: bool
-    has_date: bool
-    has_day: bool
-    has_person: bool
-    has_place: bool
-    has_speech: bool
-    has_time: bool
-    has_quote: bool
-    has_address: bool
+    flags: tuple[str, ...]  # the answer types it holds (``answer_types``), in registry order
     anaphoric: bool
 
 
@@ -152,26 +105,36 @@ def raw_tokens(text: str) -> list[tuple[str, str]]:
     ]
 
 
-def _is_date_number(words: list[str], lemmas: list[str], i: int) -> bool:
-    word = words[i]
-    nxt = lemmas[i + 1] if i + 1 < len(lemmas) else ""
-    if nxt in _MONTHS or nxt == "год":
-        return True
-    if len(word) == 4 and word.startswith(("19", "20")):
-        return True
-    after = lemmas[i + 2] if i + 2 < len(lemmas) else ""
-    after2 = lemmas[i + 3] if i + 3 < len(lemmas) else ""
-    # «с 8 по 10 февраля», «8-10 февраля»
-    return nxt in ("по", "и") and after.isdigit() and after2 in _MONTHS
-
-
 def sentence_features(text: str) -> SentenceFeatures:
     """Index terms, entities and answer-type flags of one sentence."""
-    lex = lexicon()
     pairs = raw_tokens(text)
     words = [w for _, w in pairs]
     lemmas = [lemma(w) for w in words]
     stems = [stem(w) for w in words]
+    index_lemmas, index_stems = _index_terms(words, lemmas, stems)
+    gaz = gazetteer()
+    found = [k for _, _, k in gaz.find(lemmas, stems)]
+    # a capital stands for its country too: «в Эр-Рияде» is about Saudi Arabia
+    parents = [gaz.entries[k].parent for k in found if gaz.entries[k].parent]
+    entities = tuple(dict.fromkeys([*found, *(p for p in parents if p)]))
+    index_lemmas.extend(entity_token(k) for k in entities)
+    index_lemmas.extend(number_tokens(text))
+    return SentenceFeatures(
+        lemmas=tuple(index_lemmas),
+        stems=tuple(index_stems),
+        entities=entities,
+        flags=detect(Sentence(text, pairs, words, lemmas, entities)),
+        # «Это предприятие…», «По его словам…», «Среди них…», «Там будут…»: the sentence
+        # leans on the one before it
+        anaphoric=any(lem in _ANAPHORA for lem in lemmas[:3]),
+    )
+
+
+def _index_terms(
+    words: list[str], lemmas: list[str], stems: list[str]
+) -> tuple[list[str], list[str]]:
+    """The content words' lemmas (with abbreviations expanded) and stems."""
+    lex = lexicon()
     index_lemmas: list[str] = []
     index_stems: list[str] = []
     grammar = grammar_positions(words)
@@ -183,57 +146,4 @@ def sentence_features(text: str) -> SentenceFeatures:
         index_lemmas.append(lem)
         index_stems.append(st)
         index_lemmas.extend(lex.abbreviations.get(lem, ()))
-    gaz = gazetteer()
-    found = [k for _, _, k in gaz.find(lemmas, stems)]
-    # a capital stands for its country too: «в Эр-Рияде» is about Saudi Arabia
-    parents = [gaz.entries[k].parent for k in found if gaz.entries[k].parent]
-    entities = tuple(dict.fromkeys([*found, *(p for p in parents if p)]))
-    index_lemmas.extend(entity_token(k) for k in entities)
-    index_lemmas.extend(number_tokens(text))
-    has_number = any(
-        w.isdigit() and not _is_date_number(words, lemmas, i) for i, w in enumerate(words)
-    ) or any(SPELLED_NUMBERS.get(lem, 0) > 1 for lem in lemmas)  # «семь соглашений», not «один из»
-    has_date = (
-        any(lem in _MONTHS for lem in lemmas)
-        or any(w.isdigit() and len(w) == 4 and w.startswith("20") for w in words)
-        or bool(_RELATIVE_DAY.search(text))
-    )
-    # «кто подписал?» is answered by people and by organisations alike
-    has_person = (
-        any(lem in lex.role_heads for lem in lemmas)
-        or _has_name(pairs)
-        or bool(_ORGANISATION.search(text))
-    )
-    has_day = any(lem in _MONTHS for lem in lemmas) or bool(_RELATIVE_DAY.search(text))
-    has_place = bool(entities)
-    has_speech = (
-        any(lem in SPEECH_VERBS for lem in lemmas)
-        and ("что" in words or any(q in text for q in '«"“'))
-    ) or text.rstrip().endswith(":") or bool(ACCORDING.search(normalize(text)))
-    # «Это предприятие…», «По его словам…», «Среди них…», «Там будут…»: the sentence leans
-    # on the one before it
-    anaphoric = any(lem in _ANAPHORA for lem in lemmas[:3])
-    return SentenceFeatures(
-        lemmas=tuple(index_lemmas),
-        stems=tuple(index_stems),
-        entities=entities,
-        has_number=has_number,
-        has_date=has_date,
-        has_day=has_day,
-        has_person=has_person,
-        has_place=has_place,
-        has_speech=has_speech,
-        has_time=bool(_TIME.search(text)),
-        has_quote=any(q in text for q in '«"“„'),
-        has_address=bool(_ADDRESS.search(text)),
-        anaphoric=anaphoric,
-    )
-
-
-def _has_name(pairs: list[tuple[str, str]]) -> bool:
-    for i in range(len(pairs) - 1):
-        raw, word = pairs[i]
-        nxt_raw = pairs[i + 1][0]
-        if raw[:1].isupper() and nxt_raw[:1].isupper() and "Name" in parse(word).tag:
-            return True
-    return False
+    return index_lemmas, index_stems

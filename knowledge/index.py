@@ -1,9 +1,9 @@
 """Building the SQLite index (sqlite-utils, FTS5) from a seeds directory.
 
 The index is one file: articles, passages with their lemma/stem text under FTS5, document
-frequencies for query analysis, extracted facts and build metadata.  It is written into a
-temporary file next to the target and moved into place with ``os.replace``, so readers only
-ever see a complete index.
+frequencies for query analysis, extracted facts and build metadata, laid out as
+``knowledge.schema`` says.  It is written into a temporary file next to the target and moved
+into place with ``os.replace``, so readers only ever see a complete index.
 """
 
 from __future__ import annotations
@@ -13,34 +13,32 @@ import json
 import logging
 import multiprocessing
 import os
-import re
 import sqlite3
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from .agreements import extract_agreements
-from .analysis import MONTHS, entity_token, person_token, sentence_features
-from .extract import article_regions, extract_figures, extract_people
-from .lexicon import gazetteer, role_head
+from . import schema
+from .analysis import entity_token
+from .answer_types import ordered
+from .coreference import link_people, merge_people
+from .lexicon import gazetteer
 from .models import BuildReport, SkippedFile
-from .normalize import lemma, normalize, stem, words
+from .passages import Facts, article_rows
+from .schema import probe_tables
 from .seeds import Article, failure, read_seeds, seed_names
-from .sentences import split_paragraphs
 
 __all__ = [
-    "SCHEMA_VERSION",
-    "TABLES",
     "BuildError",
     "analyse_article",
     "build_index",
@@ -54,8 +52,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 11
-
 
 class BuildError(RuntimeError):
     """The seeds could not produce a usable index; the previous index stays in place."""
@@ -63,20 +59,6 @@ class BuildError(RuntimeError):
     def __init__(self, message: str, skipped: tuple[SkippedFile, ...] = ()) -> None:
         super().__init__(message)
         self.skipped = skipped
-
-
-@lru_cache(maxsize=1)
-def language_fingerprint() -> str:
-    """A hash of the language data (lexicon, thesaurus, gazetteer) the index was built with:
-    build and query must normalise alike, so an index built with other data is stale."""
-    import hashlib
-    from importlib import resources
-
-    digest = hashlib.sha256()
-    folder = resources.files("knowledge") / "data"
-    for name in sorted(entry.name for entry in folder.iterdir() if entry.name.endswith(".json")):
-        digest.update(name.encode() + b"\0" + (folder / name).read_bytes())
-    return digest.hexdigest()[:20]
 
 
 def seeds_fingerprint(seeds_dir: Path) -> str:
@@ -94,117 +76,6 @@ def seeds_fingerprint(seeds_dir: Path) -> str:
     return digest.hexdigest()[:20]
 
 
-@dataclass
-class _Facts:
-    people: list[dict[str, Any]]
-    agreements: list[dict[str, Any]]
-    figures: list[dict[str, Any]]
-
-
-def _article_rows(
-    article: Article, first_id: int
-) -> tuple[list[dict[str, Any]], _Facts, Counter[str]]:
-    """Passage rows and facts of one article."""
-    paragraphs = split_paragraphs(article.text)
-    sentences: list[str] = []
-    rows: list[dict[str, Any]] = []
-    today = _today_words(article)
-    for p_index, paragraph in enumerate(paragraphs):
-        for sentence in paragraph:
-            feats = sentence_features(sentence)
-            if today and _TODAY.search(sentence):
-                # «сегодня», «на сегодняшний день» in an article dated 29 September
-                feats = replace(feats, lemmas=(*feats.lemmas, *today), has_day=True)
-            rows.append(
-                {
-                    "id": first_id + len(rows),
-                    "article_id": article.id,
-                    "seq": len(rows),
-                    "paragraph": p_index,
-                    "text": sentence,
-                    "lemmas": " ".join(feats.lemmas),
-                    "stems": " ".join(feats.stems),
-                    "entities": " ".join(feats.entities),
-                    "has_number": int(feats.has_number),
-                    "has_date": int(feats.has_date),
-                    "has_day": int(feats.has_day),
-                    "has_person": int(feats.has_person),
-                    "has_place": int(feats.has_place),
-                    "has_speech": int(feats.has_speech),
-                    "has_time": int(feats.has_time),
-                    "has_quote": int(feats.has_quote),
-                    "has_address": int(feats.has_address),
-                    "anaphoric": int(feats.anaphoric),
-                    # for linking people across the corpus later (not stored)
-                    "_capitals": [stem(w) for w in _capitalised(sentence)],
-                    "_surfaces": sorted(
-                        {w for w in words(sentence) if len(w) > 2 and not w.isdigit()}
-                    ),
-                    "_singular": sorted(_singular_nouns(sentence)),
-                    "_pronoun": _has_personal_pronoun(sentence),
-                    "_first_person": _speaks_in_first_person(sentence),
-                    "_sides": _mentions_sides(sentence),
-                }
-            )
-            sentences.append(sentence)
-    regions = article_regions(sentences)
-    by_sentence = {row["text"]: row["id"] for row in rows}
-    # the extractors read only sentences that can hold their facts (a role noun, a signing
-    # verb …); most sentences hold neither, and the patterns are the costly part of a build
-    lemma_sets = [frozenset(row["lemmas"].split()) for row in rows]
-    people = [
-        {
-            "name": p.name,
-            "role": p.role,
-            "organisation": p.organisation,
-            "region": p.region,
-            "sentence": p.sentence,
-            "article_id": article.id,
-            "passage_id": by_sentence.get(p.sentence),
-        }
-        for p in extract_people(sentences, regions, lemma_sets)
-    ]
-    agreements = []
-    seen_agreements: set[tuple[str, str]] = set()  # (kind, subject)
-    for a in extract_agreements(sentences, lemma_sets):
-        agreement_key = (a.kind, normalize(a.subject))
-        if agreement_key in seen_agreements:
-            continue
-        seen_agreements.add(agreement_key)
-        agreements.append(
-            {
-                "kind": a.kind,
-                "parties": json.dumps(list(a.parties), ensure_ascii=False),
-                "subject": a.subject,
-                "sentence": a.sentence,
-                "article_id": article.id,
-                "regions": " ".join(a.regions),
-                "passage_id": by_sentence.get(a.sentence),
-            }
-        )
-    figures = []
-    seen_figures: set[tuple[float, str, str]] = set()  # (value, category, display)
-    for f in extract_figures(sentences):
-        figure_key = (f.value, f.category, normalize(f.display))
-        if figure_key in seen_figures:
-            continue
-        seen_figures.add(figure_key)
-        figures.append(
-            {
-                "value": f.value,
-                "display": f.display,
-                "counts": f.counts,
-                "category": f.category,
-                "qualifier": f.qualifier,
-                "sentence": f.sentence,
-                "article_id": article.id,
-                "regions": " ".join(f.regions),
-                "passage_id": by_sentence.get(f.sentence),
-            }
-        )
-    return rows, _Facts(people, agreements, figures), regions
-
-
 def _main_regions(counts: Counter[str]) -> list[str]:
     """The regions an article is about (not countries): its most mentioned ones."""
     entries = gazetteer().entries
@@ -219,144 +90,10 @@ def _main_regions(counts: Counter[str]) -> list[str]:
     return [k for k, n in local if n >= max(2, (top + 1) // 2)] or [local[0][0]]
 
 
-def _link_people(
-    passages: list[dict[str, Any]],
-    people: list[dict[str, Any]],
-    articles: dict[str, dict[str, Any]],
-) -> None:
-    """Coreference at build time, so a question and a passage meet through a person.
-
-    A passage naming a person also stands for their role and region («Алексей Русских» →
-    губернатор, Ульяновская область); a bare role noun in an article with one person of that
-    role stands for the person («… добавил председатель» → Субботин).
-    """
-    by_surname: dict[str, dict[str, Any]] = {}
-    by_article_role: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for person in people:
-        parts = words(person["name"])
-        if len(parts) < 2:
-            continue
-        by_surname.setdefault(stem(parts[-1]), person)
-        key = (person["article_id"], role_head(person["role"]))
-        if person not in by_article_role.setdefault(key, []):
-            by_article_role[key].append(person)
-    last: dict[str, dict[str, Any]] = {}  # article → the person mentioned last
-    group: dict[str, list[dict[str, Any]]] = {}  # article → the last people named together
-    for row in passages:
-        linked: list[dict[str, Any]] = []
-        for capital_stem in row["_capitals"]:
-            named_person = by_surname.get(capital_stem)
-            if named_person is not None and named_person not in linked:
-                linked.append(named_person)
-        named = {p["name"] for p in linked}
-        for lem in row["_singular"]:
-            candidates = by_article_role.get((row["article_id"], lem), [])
-            if len({p["name"] for p in candidates}) == 1 and candidates[0]["name"] not in named:
-                linked.append(candidates[0])
-        article = row["article_id"]
-        if not linked and article in last and (row["_pronoun"] or row["_first_person"]):
-            # «…, — отметил он.», «По его словам, …»: the person spoken of just before;
-            # «мы», «наши» in news text is a quote, by the person who was given the word
-            linked.append(last[article])
-        if not linked and article in group and row["_sides"]:
-            # «стороны определили …»: the people who just met
-            linked.extend(group[article])
-        if linked:
-            last[article] = linked[-1]
-        if len(linked) >= 2:
-            group[article] = list(linked)
-        extra_l: list[str] = []
-        extra_s: list[str] = []
-        for person in linked:
-            extra_l.append(person_token(person["name"]))
-            if person["name"] not in named:
-                # a passage about someone unnamed in it: their name, post and organisation
-                # («мы» of a director's quote is his plant) are what a question would use
-                said = f"{person['name']} {person['role']} {person.get('organisation') or ''}"
-                for w in words(said):
-                    extra_l.append(lemma(w))
-                    extra_s.append(stem(w))
-            head = role_head(person["role"])
-            if head:
-                extra_l.append(head)
-            if person.get("region"):
-                extra_l.append(entity_token(person["region"]))
-        if extra_l or extra_s:
-            lemmas = row["lemmas"].split()
-            stems = row["stems"].split()
-            row["lemmas"] = " ".join(lemmas + [x for x in extra_l if x not in lemmas])
-            row["stems"] = " ".join(stems + [x for x in extra_s if x not in stems])
-
-
-_TODAY = re.compile(r"\bсегодн(?:я|яшн)", re.IGNORECASE)
-_RANGE = re.compile(
-    r"\bс\s+(\d{1,2})(?:\s+([а-яё]+))?\s+по\s+(\d{1,2})\s+([а-яё]+)", re.IGNORECASE
-)  # «с 29 сентября по 1 октября», «с 12 по 14 мая»
-
-
-def _today_words(article: Article) -> tuple[str, ...]:
-    """What «сегодня» means in this article: its date, and «первый / последний день» when
-    the article itself dates an event «с 29 сентября по 1 октября» that starts or ends then."""
-    if article.date is None:
-        return ()
-    day, month = article.date.day, MONTHS[article.date.month - 1]
-    found: list[str] = [str(day), month]
-    for match in _RANGE.finditer(article.text):
-        end = (int(match.group(3)), lemma(match.group(4).lower()))
-        start = (int(match.group(1)), lemma((match.group(2) or match.group(4)).lower()))
-        if start == (day, month):
-            found += ["первый", "день", "открытие"]
-        elif end == (day, month):
-            found += ["последний", "день", "закрытие"]
-    return tuple(dict.fromkeys(found))
-
-
-_PRONOUNS = frozenset({"он", "его", "ему", "им", "нем", "него", "она", "ее", "ей", "нее", "ней"})
-
-
-def _mentions_sides(text: str) -> bool:
-    return any(w in ("стороны", "сторонам", "сторонами") for w in words(text))
-
-
-def _has_personal_pronoun(text: str) -> bool:
-    return any(w in _PRONOUNS for w in words(text))
-
-
-_FIRST_PERSON = frozenset(
-    {"я", "меня", "мне", "мной", "мы", "нас", "нам", "нами", "наш", "наша", "наше", "наши",
-     "нашего", "нашей", "нашему", "нашим", "нашими", "наших", "нашу", "нашем"}
-)  # fmt: skip
-
-
-def _speaks_in_first_person(text: str) -> bool:
-    return any(w in _FIRST_PERSON for w in words(text))
-
-
-def _singular_nouns(text: str) -> set[str]:
-    """Lemmas of singular nouns: «председатель» refers to one person, «губернаторы» do not."""
-
-    return {lem for lem in map(_singular_noun, words(text)) if lem}
-
-
-@lru_cache(maxsize=200_000)
-def _singular_noun(word: str) -> str:
-    """The lemma of a word read as a singular noun, else ""."""
-    from .normalize import parse
-
-    tag = parse(word).tag
-    return lemma(word) if tag.POS == "NOUN" and tag.number == "sing" else ""
-
-
-def _capitalised(text: str) -> list[str]:
-    import re
-
-    return [normalize(w) for w in re.findall(r"\b[А-ЯЁ][а-яё]+", text)]
-
-
 # Below this many articles starting worker processes costs more than it saves.
 PARALLEL_FROM = 200
 
-_Analysed = tuple[list[dict[str, Any]], _Facts, Counter[str]]
+_Analysed = tuple[list[dict[str, Any]], Facts, Counter[str]]
 
 
 @contextmanager
@@ -391,13 +128,13 @@ def analyse_article(article: Article) -> _Analysed | str:
     cannot be indexed: whatever goes wrong in one article costs that article only, which
     the build skips and names."""
     try:
-        return _article_rows(article, 1)
+        return article_rows(article, 1)
     except Exception as exc:
         logger.exception("article %s could not be analysed", article.id)
         return f"не удалось разобрать статью: {failure(exc)}"
 
 
-def _renumber(rows: list[dict[str, Any]], facts: _Facts, offset: int) -> None:
+def _renumber(rows: list[dict[str, Any]], facts: Facts, offset: int) -> None:
     """Shift an article's local passage ids (from 1) after the passages already written."""
     if not offset:
         return
@@ -406,29 +143,6 @@ def _renumber(rows: list[dict[str, Any]], facts: _Facts, offset: int) -> None:
     for item in (*facts.people, *facts.agreements, *facts.figures):
         if item.get("passage_id") is not None:
             item["passage_id"] += offset
-
-
-def _merge_people(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per person: the most informative role wins, the first source is kept."""
-    merged: dict[tuple[str, ...], dict[str, Any]] = {}
-    for person in people:
-        # one row per name and kind of role: a namesake (or the same person later) in
-        # another role is another fact, not a longer description of this one
-        key = (*(stem(w) for w in words(person["name"])), role_head(person["role"]))
-        best = merged.get(key)
-        if best is None:
-            merged[key] = dict(person)
-            merged[key]["role_passages"] = [person["passage_id"]]
-            continue
-        best["role_passages"].append(person["passage_id"])
-        if len(person["role"]) > len(best["role"]) and person["role"] != best["role"]:
-            best["role"] = person["role"]
-        best["region"] = best["region"] or person["region"]
-        best["organisation"] = best["organisation"] or person["organisation"]
-    for person in merged.values():
-        ids = [i for i in dict.fromkeys(person.pop("role_passages")) if i is not None]
-        person["role_passages"] = " ".join(map(str, ids))
-    return list(merged.values())
 
 
 def build_index(seeds_dir: Path, db_path: Path, workers: int = 1) -> BuildReport:
@@ -525,36 +239,38 @@ def _remove_stale_temp_files(db_path: Path) -> None:
             continue
 
 
-def _write(
-    path: Path,
-    articles: list[Article],
-    skipped: list[SkippedFile],
-    fingerprint: str,
-    pool: ProcessPoolExecutor | None = None,
-) -> dict[str, int]:
-    db = sqlite_utils.Database(path)
-    db.execute("PRAGMA journal_mode=OFF")
-    db.execute("PRAGMA synchronous=OFF")
-    passages: list[dict[str, Any]] = []
-    people: list[dict[str, Any]] = []
-    agreements: list[dict[str, Any]] = []
-    figures: list[dict[str, Any]] = []
-    article_rows: list[dict[str, Any]] = []
-    region_mentions: Counter[str] = Counter()
-    region_articles: Counter[str] = Counter()
+@dataclass
+class _Corpus:
+    """Every row of the index, collected from the articles before anything is written."""
+
+    articles: list[dict[str, Any]] = field(default_factory=list)
+    passages: list[dict[str, Any]] = field(default_factory=list)
+    people: list[dict[str, Any]] = field(default_factory=list)
+    agreements: list[dict[str, Any]] = field(default_factory=list)
+    figures: list[dict[str, Any]] = field(default_factory=list)
+    region_mentions: Counter[str] = field(default_factory=Counter)
+    region_articles: Counter[str] = field(default_factory=Counter)
+
+
+def _collect(
+    articles: list[Article], skipped: list[SkippedFile], pool: ProcessPoolExecutor | None
+) -> _Corpus:
+    """Analyse the articles (one that cannot be is added to ``skipped``), link people across
+    passages, mark passages with agreements."""
+    corpus = _Corpus()
     for article, analysed in zip(articles, _analyse(articles, pool), strict=True):
         if isinstance(analysed, str):
             skipped.append(SkippedFile(article.id, analysed))
             continue
         rows, facts, regions = analysed
-        _renumber(rows, facts, len(passages))
-        passages.extend(rows)
-        people.extend(facts.people)
-        agreements.extend(facts.agreements)
-        figures.extend(facts.figures)
-        region_mentions.update(regions)
-        region_articles.update(regions.keys())
-        article_rows.append(
+        _renumber(rows, facts, len(corpus.passages))
+        corpus.passages.extend(rows)
+        corpus.people.extend(facts.people)
+        corpus.agreements.extend(facts.agreements)
+        corpus.figures.extend(facts.figures)
+        corpus.region_mentions.update(regions)
+        corpus.region_articles.update(regions.keys())
+        corpus.articles.append(
             {
                 "regions": " ".join(_main_regions(regions)),
                 "id": article.id,
@@ -567,83 +283,85 @@ def _write(
                 "chars": len(article.text),
             }
         )
-    if not article_rows:
+    if not corpus.articles:
         raise BuildError("нет ни одной пригодной статьи", tuple(skipped))
-    _link_people(passages, people, {a["id"]: a for a in article_rows})
-    people = _merge_people(people)
-    db.table("articles").insert_all(article_rows, pk="id")
-    _insert_df(db, passages)
-    for row in passages:
-        del row["_capitals"], row["_singular"], row["_surfaces"], row["_pronoun"], row["_sides"]
-        del row["_first_person"]
-    _bulk_insert(db, "passages", passages)
-    db.table("passages").create_index(["article_id", "seq"])
-    db.table("passages").enable_fts(
-        ["lemmas", "stems"], tokenize="unicode61 remove_diacritics 0", create_triggers=False
+    link_people(corpus.passages, corpus.people)
+    corpus.people = merge_people(corpus.people)
+    # «agreement» is an answer type the extracted agreements set, not a sentence test
+    signed = {a["passage_id"] for a in corpus.agreements if a["passage_id"] is not None}
+    for row in corpus.passages:
+        if row["id"] in signed:
+            row["flags"] = " ".join(ordered((*row["flags"].split(), "agreement")))
+    return corpus
+
+
+def _write(
+    path: Path,
+    articles: list[Article],
+    skipped: list[SkippedFile],
+    fingerprint: str,
+    pool: ProcessPoolExecutor | None = None,
+) -> dict[str, int]:
+    corpus = _collect(articles, skipped, pool)
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    for table in schema.TABLES:
+        db.table(table.name).create(table.columns, pk=table.pk)
+    _insert(db, schema.ARTICLES, corpus.articles)
+    _insert_df(db, corpus.passages)
+    _insert(db, schema.PASSAGES, corpus.passages)
+    db.table(schema.PASSAGES.name).enable_fts(
+        list(schema.FTS_COLUMNS), tokenize=schema.FTS_TOKENIZER, create_triggers=False
     )
-    db.table("people").insert_all(people, pk="id") if people else None
-    db.table("agreements").insert_all(agreements, pk="id") if agreements else None
-    db.table("figures").insert_all(figures, pk="id") if figures else None
-    for name in ("people", "agreements", "figures"):
-        if not db.table(name).exists():
-            db.execute(f"CREATE TABLE {name} (id INTEGER PRIMARY KEY, passage_id INTEGER)")
-        # facts are looked up by the passages that answer a question
-        db.table(name).create_index(["passage_id"], if_not_exists=True)
+    _insert(db, schema.PEOPLE, corpus.people)
+    _insert(db, schema.AGREEMENTS, corpus.agreements)
+    _insert(db, schema.FIGURES, corpus.figures)
+    for table in schema.TABLES:
+        for columns in table.indexes:
+            # passages are read by article; facts by the passages that answer a question
+            db.table(table.name).create_index(list(columns))
     entries = gazetteer().entries
-    region_rows = [
-        {
-            "key": k,
-            "name": entries[k].name,
-            "kind": entries[k].kind,
-            "mentions": n,
-            "articles": region_articles[k],
-        }
-        for k, n in region_mentions.items()
+    regions = [
+        {"key": k, "name": entries[k].name, "kind": entries[k].kind, "mentions": n,
+         "articles": corpus.region_articles[k]}
+        for k, n in corpus.region_mentions.items()
         if k in entries
-    ]
-    db.table("regions").insert_all(region_rows, pk="key") if region_rows else db.execute(
-        "CREATE TABLE regions (key TEXT PRIMARY KEY, name TEXT, kind TEXT, mentions INTEGER,"
-        " articles INTEGER)"
-    )
+    ]  # fmt: skip
+    _insert(db, schema.REGIONS, regions)
     counts = {
-        "articles": len(article_rows),
-        "passages": len(passages),
-        "agreements": len(agreements),
-        "people": len(people),
-        "figures": len(figures),
-        "regions": len(region_rows),
+        "articles": len(corpus.articles),
+        "passages": len(corpus.passages),
+        "agreements": len(corpus.agreements),
+        "people": len(corpus.people),
+        "figures": len(corpus.figures),
+        "regions": len(regions),
     }
     meta = {
-        "schema_version": SCHEMA_VERSION,
+        "engine": schema.engine_fingerprint(),
         "fingerprint": fingerprint,
-        "language": language_fingerprint(),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "counts": counts,
         "skipped": [{"name": s.name, "reason": s.reason} for s in skipped],
     }
-    db.table("meta").insert_all(
-        [{"key": k, "value": json.dumps(v, ensure_ascii=False)} for k, v in meta.items()],
-        pk="key",
-    )
+    _insert(db, schema.META, [{"key": k, "value": json.dumps(v, ensure_ascii=False)}
+                              for k, v in meta.items()])
     db.execute("PRAGMA journal_mode=DELETE")
     db.conn.commit()  # written once, append-only: nothing for VACUUM to reclaim
     db.close()
     return counts
 
 
-def _bulk_insert(db: sqlite_utils.Database, name: str, rows: list[dict[str, Any]]) -> None:
-    """Create the table from the first rows with sqlite-utils, then insert with executemany:
-    insert_all's per-value type checks cost seconds at 175,000 passages."""
-    if not rows:
-        return
-    table = db.table(name)
-    table.insert_all(rows[:1], pk="id")
-    columns = list(rows[0])
-    marks = ", ".join("?" * len(columns))
-    names = ", ".join(f"[{c}]" for c in columns)
+def _insert(
+    db: sqlite_utils.Database, table: schema.Table, rows: Iterable[dict[str, Any]]
+) -> None:
+    """Insert rows with executemany (sqlite-utils' insert_all checks every value's type,
+    seconds at 175,000 passages); keys not in the table (``_clues`` …) are left out."""
+    names = ", ".join(f"[{c}]" for c in table.names)
+    marks = ", ".join("?" * len(table.names))
     db.conn.executemany(
-        f"INSERT INTO [{name}] ({names}) VALUES ({marks})",
-        ([row[c] for c in columns] for row in rows[1:]),
+        f"INSERT INTO [{table.name}] ({names}) VALUES ({marks})",
+        (table.values(row) for row in rows),
     )
 
 
@@ -656,15 +374,9 @@ def _insert_df(db: sqlite_utils.Database, passages: list[dict[str, Any]]) -> Non
         lemma_df.update(set(row["lemmas"].split()))
         stem_df.update(set(row["stems"].split()))
         surface_df.update(row["_surfaces"])
-    db.table("lemma_df").insert_all(
-        ({"term": k, "df": v} for k, v in lemma_df.items()), pk="term", batch_size=5000
-    )
-    db.table("stem_df").insert_all(
-        ({"term": k, "df": v} for k, v in stem_df.items()), pk="term", batch_size=5000
-    )
-    db.table("surface_df").insert_all(
-        ({"word": k, "df": v} for k, v in surface_df.items()), pk="word", batch_size=5000
-    )
+    _insert(db, schema.LEMMA_DF, ({"term": k, "df": v} for k, v in lemma_df.items()))
+    _insert(db, schema.STEM_DF, ({"term": k, "df": v} for k, v in stem_df.items()))
+    _insert(db, schema.SURFACE_DF, ({"word": k, "df": v} for k, v in surface_df.items()))
 
 
 def _validate(path: Path) -> None:
@@ -686,7 +398,8 @@ def _validate(path: Path) -> None:
 
 
 def index_is_stale(seeds_dir: Path, db_path: Path) -> bool:
-    """True when the index is missing, of another schema, or built from other seeds."""
+    """True when the index is missing, built from other seeds, or built by other code or
+    language data (``schema.engine_fingerprint``)."""
     if not db_path.is_file():
         return True
     try:
@@ -698,17 +411,11 @@ def index_is_stale(seeds_dir: Path, db_path: Path) -> bool:
     except sqlite3.Error:
         return True
     try:
-        version = json.loads(rows.get("schema_version", "0"))
-        fingerprint = json.loads(rows.get("fingerprint", '""'))
-        language = json.loads(rows.get("language", '""'))
+        engine = str(json.loads(rows.get("engine", '""')))
+        fingerprint = str(json.loads(rows.get("fingerprint", '""')))
     except ValueError:
         return True
-    return bool(
-        version != SCHEMA_VERSION
-        or fingerprint != seeds_fingerprint(seeds_dir)
-        # the passages were normalised with other language data (stop words, synonyms …)
-        or language != language_fingerprint()
-    )
+    return engine != schema.engine_fingerprint() or fingerprint != seeds_fingerprint(seeds_dir)
 
 
 def ensure_index(seeds_dir: Path, db_path: Path) -> BuildReport | None:
@@ -737,26 +444,6 @@ def _rebuild_reason(seeds_dir: Path, db_path: Path) -> str | None:
         logger.warning("the index is damaged, rebuilding it: %s", problem)
         return f"damaged: {problem}"
     return None
-
-
-# Every table a search reads; the FTS table is a virtual one over shadow tables.
-TABLES = (
-    "meta", "articles", "passages", "passages_fts", "lemma_df", "stem_df", "surface_df",
-    "people", "agreements", "figures", "regions",
-)  # fmt: skip
-
-
-def probe_tables(conn: sqlite3.Connection) -> None:
-    """Read a row of every table and run a full-text query: a missing table, a damaged page
-    on the way or a broken FTS table («vtable constructor failed») raises here.
-
-    :raises sqlite3.DatabaseError: what the damage looks like to SQLite.
-    """
-    for table in TABLES:
-        conn.execute(f"SELECT * FROM [{table}] LIMIT 1").fetchall()
-    conn.execute(
-        "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? LIMIT 1", ('"выставка"',)
-    ).fetchall()
 
 
 def index_problem(db_path: Path) -> str | None:

@@ -19,10 +19,12 @@ __all__ = [
     "Gazetteer",
     "GazetteerEntry",
     "Lexicon",
+    "Month",
     "dotted_names",
     "gazetteer",
     "known_forms",
     "lexicon",
+    "months",
 ]
 
 
@@ -39,6 +41,20 @@ def _lemmas(phrase: str) -> tuple[str, ...]:
 def dotted_names() -> tuple[str, ...]:
     """Names with a period inside («ИННОПРОМ. Беларусь») that must not end a sentence."""
     return tuple(_load("lexicon.json").get("dotted_names", []))
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    """A month: its lemma («сентябрь») and the genitive a date uses («29 сентября»)."""
+
+    lemma: str
+    genitive: str
+
+
+@lru_cache(maxsize=1)
+def months() -> tuple[Month, ...]:
+    """The twelve months in calendar order (read without the rest of the lexicon)."""
+    return tuple(Month(*pair) for pair in _load("lexicon.json")["months"]["names"])
 
 
 @dataclass(frozen=True)

@@ -213,7 +213,7 @@ class BuildReport:
 class IndexInfo:
     """Summary of an open index (for /start, /help and start-up logs)."""
 
-    schema_version: int
+    engine: str  # fingerprint of the code and language data that built it (knowledge.schema)
     articles: int
     passages: int
     facts: dict[str, int]

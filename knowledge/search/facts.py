@@ -36,8 +36,6 @@ class Facts:
     def agreements(self, passage_ids: Iterable[int] | None = None) -> tuple[Agreement, ...]:
         """Agreements extracted from the articles (optionally only from some passages)."""
         store = self._store
-        if not store.has_column("agreements", "kind"):
-            return ()
         sql = "SELECT kind, parties, subject, sentence, article_id, regions FROM agreements"
         rows = store.query_in(sql, "passage_id", passage_ids)
         return tuple(
@@ -55,8 +53,6 @@ class Facts:
     def figures(self, passage_ids: Iterable[int] | None = None) -> tuple[Figure, ...]:
         """Key figures (optionally only those stated in some passages)."""
         store = self._store
-        if not store.has_column("figures", "value"):
-            return ()
         sql = (
             "SELECT value, display, counts, category, sentence, article_id, qualifier, regions"
             " FROM figures"
@@ -141,7 +137,7 @@ class Facts:
         for t in query.terms:
             if not t.entity and not is_number(t.lemma) and pos(t) == "NOUN":
                 wanted |= {t.lemma} | t.synonyms | t.alternatives | t.related
-        if not wanted or not ids or not self._store.has_column("figures", "counts"):
+        if not wanted or not ids:
             return None, set()
         marks = ",".join("?" * len(ids))
         rows = self._store.query(
@@ -158,7 +154,7 @@ class Facts:
 
     def figure_fits(self, passage_ids: set[int], wanted: set[str]) -> dict[int, float]:
         """How exactly the figures in these passages count what the question asks about."""
-        if not passage_ids or not self._store.has_column("figures", "counts"):
+        if not passage_ids:
             return {}
         marks = ",".join("?" * len(passage_ids))
         fits: dict[int, float] = {}

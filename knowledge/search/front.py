@@ -102,7 +102,7 @@ class KnowledgeIndex:
         counts = meta.get("counts", {})
         dates = [s.date for s in self._store.sources.values() if s.date]
         return IndexInfo(
-            schema_version=int(meta.get("schema_version", 0)),
+            engine=str(meta.get("engine", "")),
             articles=int(counts.get("articles", 0)),
             passages=int(counts.get("passages", 0)),
             facts={k: int(counts.get(k, 0)) for k in ("agreements", "people", "figures")},

@@ -57,7 +57,7 @@ class People:
         rows = store.query(
             "SELECT name, role, organisation, region, sentence, article_id FROM people"
             " ORDER BY id"
-        ) if store.has_column("people", "name") else []
+        )
         entries = gazetteer().entries
         self._people = tuple(
             Person(

@@ -14,14 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..analysis import (
-    ACCORDING,
-    SPEECH_VERBS,
-    entity_token,
-    grammar_positions,
-    is_function_word,
-    raw_tokens,
-)
+from ..analysis import entity_token, grammar_positions, is_function_word, raw_tokens
+from ..answer_types import ACCORDING, SPEECH_VERBS
 from ..layout import from_wrong_layout
 from ..lexicon import gazetteer, lexicon
 from ..normalize import is_known_word, lemma, normalize, parse, stem

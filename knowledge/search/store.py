@@ -17,8 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .. import schema
 from ..analysis import entity_token, person_token
-from ..index import probe_tables
 from ..models import Source
 from .lexical import kinds_of
 
@@ -68,13 +68,13 @@ class Store:
             )
             self._conn.execute("PRAGMA query_only=1")
             meta = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
-            probe_tables(self._conn)  # a damaged table fails here, not in a user's question
+            schema.probe_tables(self._conn)  # a damaged table fails here, not in a user's question
         except sqlite3.Error as exc:
             with suppress(sqlite3.Error, AttributeError):
                 self._conn.close()
             raise IndexUnavailable(f"not a valid index: {self.path}: {exc}") from exc
         self._lock = threading.Lock()
-        self._columns: dict[str, frozenset[str]] = {}
+        self._check_layout()
         self.meta: dict[str, Any] = {k: json.loads(v) for k, v in meta.items()}
         self.sources: dict[str, Source] = {}
         self.article_sizes: dict[str, tuple[int, int]] = {}
@@ -97,17 +97,25 @@ class Store:
         self._row_cache: dict[int, Row] = {}
         # passages where a person's role is stated: the answer to «кто такой X?»
         self.role_passages: dict[str, set[int]] = {}
-        if self.has_column("people", "role_passages"):
-            for name, ids in self._conn.execute("SELECT name, role_passages FROM people"):
-                self.role_passages.setdefault(person_token(name), set()).update(
-                    int(i) for i in (ids or "").split()
-                )
-        self.agreement_passages = frozenset(
-            r[0]
-            for r in self._conn.execute(
-                "SELECT passage_id FROM agreements WHERE passage_id IS NOT NULL"
+        for name, ids in self._conn.execute("SELECT name, role_passages FROM people"):
+            self.role_passages.setdefault(person_token(name), set()).update(
+                int(i) for i in (ids or "").split()
             )
-        ) if self.has_column("agreements", "passage_id") else frozenset()
+
+    def _check_layout(self) -> None:
+        """The index must have every table and column of ``knowledge.schema`` (an index
+        written by another version is rebuilt by ``load_index``, never half read)."""
+        present = {
+            table.name: frozenset(
+                str(c[1]) for c in self._conn.execute(f"PRAGMA table_info({table.name})")
+            )
+            for table in schema.TABLES
+        }
+        missing = schema.missing_columns(present)
+        if missing:
+            raise IndexUnavailable(
+                f"index of another version: {self.path} lacks {', '.join(missing[:5])}"
+            )
 
     def close(self) -> None:
         """Close the database connection."""
@@ -119,7 +127,7 @@ class Store:
         ``None`` when every table reads and SQLite's ``quick_check`` passes."""
         try:
             with self._lock:
-                probe_tables(self._conn)
+                schema.probe_tables(self._conn)
                 (check,) = self._conn.execute("PRAGMA quick_check(1)").fetchone()
         except sqlite3.Error as exc:
             return str(exc)
@@ -141,15 +149,6 @@ class Store:
             return []
         marks = ",".join("?" * len(chosen))
         return self.query(f"{sql} WHERE {column} IN ({marks}) ORDER BY id", chosen)
-
-    def has_column(self, table: str, column: str) -> bool:
-        """Whether the index has this column (a corpus without figures has an empty, bare
-        figures table; older indexes lack newer columns)."""
-        columns = self._columns.get(table)
-        if columns is None:
-            rows = self.query(f"PRAGMA table_info({table})")
-            columns = self._columns[table] = frozenset(str(c[1]) for c in rows)
-        return column in columns
 
     # ------------------------------------------------------------------ vocabulary
 
@@ -176,9 +175,7 @@ class Store:
         return dict(self.query("SELECT word, df FROM surface_df"))
 
     def person_names(self) -> list[str]:
-        """Names of the extracted people (none in an index without people)."""
-        if not self.has_column("people", "name"):
-            return []
+        """Names of the extracted people."""
         return [r[0] for r in self.query("SELECT name FROM people")]
 
     # ------------------------------------------------------------------ passages
@@ -208,28 +205,8 @@ class Store:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        result: dict[int, Row] = {}
-        for r in self.query(
-            "SELECT id, article_id, seq, paragraph, text, lemmas, stems, has_number, has_date,"
-            " has_person, has_place, has_speech, has_time, has_quote, has_address, anaphoric,"
-            " has_day"
-            f" FROM passages WHERE id IN ({marks})",
-            ids,
-        ):
-            flags = {
-                name
-                for name, on in zip(
-                    ("count", "date", "person", "place", "speech", "time", "name", "address"),
-                    r[7:15],
-                    strict=True,
-                )
-                if on
-            }
-            if r[0] in self.agreement_passages:
-                flags.add("agreement")
-            if r[16]:
-                flags.add("day")
-            result[r[0]] = Row(
+        return {
+            r[0]: Row(
                 r[0],
                 r[1],
                 r[2],
@@ -237,12 +214,17 @@ class Store:
                 r[4],
                 frozenset(r[5].split()),
                 frozenset(r[6].split()),
-                frozenset(flags),
-                bool(r[15]),
+                frozenset(r[7].split()),
+                bool(r[8]),
                 self._article_regions.get(r[1], frozenset()),
                 kinds_of(r[5]),
             )
-        return result
+            for r in self.query(
+                "SELECT id, article_id, seq, paragraph, text, lemmas, stems, flags, anaphoric"
+                f" FROM passages WHERE id IN ({marks})",
+                ids,
+            )
+        }
 
     def paragraph(self, passage_id: int) -> tuple[str, str, int] | None:
         """(article id, text, paragraph number) of the paragraph holding a passage."""

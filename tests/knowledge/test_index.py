@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from knowledge import (
-    SCHEMA_VERSION,
     BuildError,
     KnowledgeIndex,
     build_index,
+    engine_fingerprint,
     index_is_stale,
     load_index,
 )
@@ -30,7 +30,7 @@ def test_build_reports_counts_and_facts(seeds_copy: Path, tmp_path: Path) -> Non
     assert report.skipped == ()
     assert report.elapsed_ms > 0
     with KnowledgeIndex.open(tmp_path / "index.db") as index:
-        assert index.info.schema_version == SCHEMA_VERSION
+        assert index.info.engine == engine_fingerprint()
         assert index.info.articles == 5
 
 
@@ -122,14 +122,14 @@ def test_build_writes_through_a_temp_file(
     assert seen[0][0].endswith(".tmp") and seen[0][1] == str(tmp_path / "index.db")
 
 
-def test_index_built_with_other_language_data_is_stale(seeds_copy: Path, tmp_path: Path) -> None:
-    """Stop words or synonyms changed since the build: the index is rebuilt, so build and
-    query normalise alike."""
+def test_index_built_by_other_code_or_data_is_stale(seeds_copy: Path, tmp_path: Path) -> None:
+    """Build code or language data changed since the build (another engine fingerprint): the
+    index is rebuilt, so build and query read text alike."""
     db = tmp_path / "index.db"
     build_index(seeds_copy, db)
     assert not index_is_stale(seeds_copy, db)
     conn = sqlite3.connect(db)
     with conn:
-        conn.execute("UPDATE meta SET value = ? WHERE key = 'language'", ('"older"',))
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'engine'", ('"older"',))
     conn.close()
     assert index_is_stale(seeds_copy, db)
