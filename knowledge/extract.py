@@ -1,4 +1,5 @@
-"""Automatic fact extraction: people and key figures (agreements: ``agreements.py``).
+"""Automatic fact extraction: tokens, regions and people (agreements: ``agreements.py``,
+figures: ``figures.py``).
 
 Rules are linguistic, not per article: a signing verb in the past (``подписали``,
 ``договорились``, ``были подписаны``) with an agreement noun makes an agreement, unless the
@@ -16,16 +17,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .lexicon import gazetteer, lexicon
-from .normalize import lemma, normalize, normalize_word, parse, stem
-from .numbers import read_number
+from .normalize import lemma, normalize_word, parse, stem
 
 __all__ = [
-    "RawFigure",
     "RawPerson",
     "Tok",
     "article_regions",
-    "extract_figures",
     "extract_people",
+    "has_grammeme",
+    "sentence_regions",
     "tokenize",
 ]
 
@@ -128,7 +128,7 @@ def _is_name_word(tok: Tok) -> bool:
 
 
 @lru_cache(maxsize=100_000)
-def _has_grammeme(word: str, grammeme: str) -> bool:
+def has_grammeme(word: str, grammeme: str) -> bool:
     from .normalize import morph
 
     return any(grammeme in p.tag for p in morph().parse(word))
@@ -146,16 +146,16 @@ def _name_at(toks: Sequence[Tok], i: int, after_role: bool) -> int:
     if size < 2:
         return 0
     first = toks[i].norm
-    if _has_grammeme(first, "Name") or after_role:
+    if has_grammeme(first, "Name") or after_role:
         # a region is not a name («Смоленск Василий»), but a first name that happens to look
         # like a town («Борис» ~ Борисов) still starts one
         spans = _region_spans(toks[i : i + size])
-        if spans and spans[0][0] == 0 and not _has_grammeme(first, "Name"):
+        if spans and spans[0][0] == 0 and not has_grammeme(first, "Name"):
             return 0
         # «Элой Альварес Мартинес» is a name of three words; «Василий Анохин Смоленск» is not
         third = toks[i + 2].norm if size == 3 else ""
         if third and not after_role and not (
-            _has_grammeme(third, "Patr") or _has_grammeme(third, "Surn")
+            has_grammeme(third, "Patr") or has_grammeme(third, "Surn")
         ):
             size = 2
         return size
@@ -369,239 +369,3 @@ def extract_people(
             people.append(RawPerson(name, role, org, region, sentence))
             i += size
     return people
-
-
-# --------------------------------------------------------------------------- figures
-
-
-@dataclass(frozen=True, slots=True)
-class RawFigure:
-    """A number with what it counts."""
-
-    value: float
-    display: str
-    counts: str
-    category: str
-    qualifier: str
-    sentence: str
-    regions: tuple[str, ...]
-
-
-_QUALIFIERS = (
-    "не менее чем",
-    "не менее",
-    "более чем",
-    "более",
-    "свыше",
-    "около",
-    "порядка",
-    "почти",
-    "примерно",
-    "приблизительно",
-    "менее",
-    "до",
-    "всего",
-)
-_NUMBER = re.compile(
-    r"(?P<num>\d{1,3}(?:[ \u00a0]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
-    r"(?P<mult>\s*(?:тыс\.?|тысяч[а-я]*|млн\.?|миллион[а-я]*|млрд\.?|миллиард[а-я]*)(?![а-я]))?"
-)
-_UNIT = re.compile(
-    r"^\s*(?:(?P<pct>%|процент[а-я]*)"
-    r"|(?P<area>кв\.?\s*м\.?|квадратн[а-я]+ метр[а-я]*|гектар[а-я]*|га\b)"
-    r"|(?P<money>(?:бел\.?\s*)?руб(?:\.|л[а-я]*)|доллар[а-я]* ?(?:США)?|долл\.|евро|юан[а-я]*|"
-    r"российск[а-я]+ рубл[а-я]+|белорусск[а-я]+ рубл[а-я]+))",
-    re.IGNORECASE,
-)
-
-
-def _value(num: str, mult: str | None) -> float | None:
-    factor = 1
-    if mult:
-        m = mult.strip().lower()
-        if m.startswith("тыс"):
-            factor = 1_000
-        elif m.startswith(("млн", "миллион")):
-            factor = 1_000_000
-        elif m.startswith(("млрд", "миллиард")):
-            factor = 1_000_000_000
-    whole, _, fraction = num.replace(",", ".").partition(".")
-    return read_number(whole, fraction, factor)
-
-
-def extract_figures(sentences: list[str]) -> list[RawFigure]:
-    """Numbers with what they count, from the sentences of one article."""
-    lex = lexicon()
-    figures: list[RawFigure] = []
-    months = {
-        "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-        "сентября", "октября", "ноября", "декабря",
-    }  # fmt: skip
-    for sentence in sentences:
-        previous_counts: tuple[str, str] | None = None
-        for m in _NUMBER.finditer(sentence):
-            before = sentence[: m.start()]
-            after = sentence[m.end() :]
-            if before and (before[-1].isalnum() or before.endswith((".", "-"))):
-                continue
-            next_word = re.match(r"\s*([А-Яа-яЁё]+)", after)
-            nw = next_word.group(1).lower() if next_word else ""
-            num = m.group("num")
-            if nw in months or lemma(nw) in ("год", "час", "минута", "место"):
-                continue
-            if len(num) == 4 and num.startswith(("19", "20")) and not m.group("mult"):
-                continue
-            if re.search(r"\d\s*[-–—]\s*$", before) or re.match(r"\s*[-–—]\s*\d", after):
-                continue
-            value = _value(num, m.group("mult"))
-            if value is None:
-                continue  # a digit string too long to be a quantity
-            qualifier = ""
-            low_before = before.lower().rstrip()
-            for q in _QUALIFIERS:
-                if low_before.endswith(" " + q) or low_before == q:
-                    qualifier = q
-                    break
-            unit = _UNIT.match(after)
-            counts = ""
-            category = ""
-            rest = after
-            if unit:
-                rest = after[unit.end() :]
-                if unit.group("pct"):
-                    counts, category = _measure_after(rest, before, lex), "доля"
-                elif unit.group("area"):
-                    counts, category = _measure_before(before, lex) or "площадь", "площадь"
-                else:
-                    counts, category = _measure_before(before, lex) or "сумма", "деньги"
-            else:
-                noun = _counted_noun(rest)
-                if noun is None and re.search(r"\bиз\s+них\s*$", before) and previous_counts:
-                    # «73 региона …, из них 23 были представлены со стендами»
-                    noun = previous_counts
-                    clause = re.match(r"[^,.;]*", after)
-                    extra = clause.group(0).strip() if clause else ""
-                    scope = f"из них {num}" + (f" {extra}" if extra else "")
-                    regions = tuple(
-                        dict.fromkeys(k for _, _, k in sentence_regions(sentence))
-                    )
-                    figures.append(
-                        RawFigure(
-                            value, scope[:80], noun[0], noun[1], qualifier, sentence, regions
-                        )
-                    )
-                    continue
-                if noun is None:
-                    if re.match(r"\s*из\s+них", rest) or re.match(r"\s*из\s", rest):
-                        if re.match(r"\s*из\s+них", rest):
-                            noun = _last_plural_noun(before)
-                        elif previous_counts:
-                            noun = previous_counts
-                    if noun is None:
-                        continue
-                counts, category = noun
-            if not counts:
-                continue
-            span_end = m.end() + (unit.end() if unit else 0)
-            display = sentence[m.start() : span_end].strip()
-            if not unit:
-                display = f"{sentence[m.start() : m.end()].strip()} {counts}"
-                if re.match(r"\s*из\s+них", rest):
-                    display = f"{sentence[m.start() : m.end()].strip()} из них"
-                else:
-                    # «более 190 [компаний] из Беларуси», «290 предприятий из 23 субъектов
-                    # России»: keep the scope that narrows the count
-                    skip = 0 if _counted_noun(rest) is None else len(counts.split())
-                    tail = rest.split(None, skip)[-1] if skip else rest
-                    scope = _scope(tail)
-                    if scope:
-                        display = f"{display} {scope}"
-            if qualifier:
-                display = f"{qualifier} {display}"
-            regions = tuple(dict.fromkeys(k for _, _, k in sentence_regions(sentence)))
-            figures.append(
-                RawFigure(value, display, counts, category, qualifier, sentence, regions)
-            )
-            if not before.rstrip().lower().endswith(" из"):
-                previous_counts = (counts, category)
-    return figures
-
-
-def _scope(text: str) -> str:
-    """A narrowing «из …» phrase right after a count: «из 25 регионов», «из Беларуси»."""
-    m = re.match(r"\s*из\s+(\d+\s+)?([^,.;:]*)", text)
-    if not m:
-        return ""
-    kept: list[str] = []
-    for word in m.group(2).split()[:3]:
-        tag = parse(normalize(word)).tag
-        if kept and ("VERB" in tag or "PRTS" in tag or "CONJ" in tag or "PREP" in tag):
-            break
-        kept.append(word)
-    if len(kept) == len(m.group(2).split()) and re.match(r",\s*[А-ЯЁ]", text[m.end() :]):
-        return ""  # «из России, Беларуси, Узбекистана …»: an enumeration, not a narrowing
-    return " ".join(["из", (m.group(1) or "").strip(), *kept]).replace("  ", " ").strip()
-
-
-def _counted_noun(rest: str) -> tuple[str, str] | None:
-    """The noun right after a number (skipping adjectives): «200 белорусских компаний»."""
-    lex = lexicon()
-    words = re.findall(r"[А-Яа-яЁё-]+|[^\sА-Яа-яЁё]", rest[:80])
-    adjectives: list[str] = []
-    for n, word in enumerate(words[:4]):
-        if not word[:1].isalpha():
-            return None
-        low = normalize(word)
-        p = parse(low)
-        if "ADJF" in p.tag or "PRTF" in p.tag or "NUMR" in p.tag:
-            adjectives.append(low)
-            continue
-        if "NOUN" in p.tag:
-            lem = lemma(low)
-            if lem in lex.stopwords:
-                return None
-            category = lex.categories.get(lem, lem)
-            label = " ".join([*adjectives, low])
-            # «400 наименований товаров»: the genitive after the noun says what is counted
-            nxt = words[n + 1] if n + 1 < len(words) else ""
-            if nxt[:1].isalpha() and lem in lex.unit_nouns:
-                label = f"{label} {normalize(nxt)}"
-            return label, category
-        return None
-    return None
-
-
-def _last_plural_noun(before: str) -> tuple[str, str] | None:
-    lex = lexicon()
-    for word in reversed(re.findall(r"[А-Яа-яЁё]+", before)):
-        p = parse(word.lower())
-        if "NOUN" in p.tag and "plur" in p.tag:
-            lem = lemma(word.lower())
-            return lem, lex.categories.get(lem, lem)
-    return None
-
-
-def _measure_before(before: str, lex: object) -> str | None:
-    measures = lexicon().measures
-    words = re.findall(r"[А-Яа-яЁё]+", before)
-    for k in range(len(words) - 1, -1, -1):
-        lem = lemma(words[k].lower())
-        if lem in measures:
-            genitive = []
-            for w in words[k + 1 : k + 4]:
-                if len(w) < 3 or not _has_grammeme(w.lower(), "gent"):
-                    break
-                genitive.append(w)
-            return " ".join([lem, *genitive]).strip()
-    return None
-
-
-def _measure_after(rest: str, before: str, lex: object) -> str:
-    """«64 % экспорта мясомолочной продукции» names what the share is of; «рост на 14,7% к
-    уровню прошлого года» does not, so the measure is looked up before the number."""
-    words = re.findall(r"[А-Яа-яЁё]+", rest)[:3]
-    if words and _has_grammeme(words[0].lower(), "gent") and "PREP" not in parse(
-        words[0].lower()
-    ).tag:
-        return " ".join(w.lower() for w in words[:3])
-    return _measure_before(before, lex) or "доля"

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from .extract import extract_figures
+from .figures import extract_figures
 from .normalize import normalize, words
 from .russian import reply_data
 

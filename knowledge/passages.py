@@ -13,7 +13,8 @@ from .agreements import extract_agreements
 from .analysis import SentenceFeatures, sentence_features
 from .answer_types import ordered
 from .coreference import clues
-from .extract import article_regions, extract_figures, extract_people
+from .extract import article_regions, extract_people
+from .figures import extract_figures
 from .lexicon import months
 from .normalize import lemma, normalize, words
 from .seeds import Article

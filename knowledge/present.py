@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from .extract import extract_figures
+from .figures import extract_figures
 from .intents import Claim, yes_no_claim
 from .models import Agreement, Answer, Figure, FigureGroup, Hit, Person, RegionReport, Source
 from .normalize import lemma, normalize, words

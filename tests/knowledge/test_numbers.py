@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from knowledge import KnowledgeIndex, build_index
 from knowledge.analysis import number_tokens
-from knowledge.extract import extract_figures
+from knowledge.figures import extract_figures
 from knowledge.numbers import MAX_DIGITS, read_number
 from knowledge.reply import answer_reply
 

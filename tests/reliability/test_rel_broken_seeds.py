@@ -29,7 +29,7 @@ from rel_checks import Rig, check_call, sent_texts
 from bot.cli import cli
 from bot.local import LocalCall
 from knowledge import BuildError, KnowledgeIndex, build_index, load_index
-from knowledge.extract import extract_figures
+from knowledge.figures import extract_figures
 from knowledge.russian import count
 from knowledge.seeds import MAX_SEED_BYTES
 from knowledge.service import KnowledgeService, ReloadFailed
