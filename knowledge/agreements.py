@@ -49,7 +49,6 @@ class RawAgreement:
 _CLAUSE_SPLIT = re.compile(r",\s+а\s+|;\s+")
 _QUOTE_OPEN = "«„“"
 _QUOTE_CLOSE = "»”"
-_ORG_FORMS = frozenset({"ОАО", "ООО", "ЗАО", "АО", "ПАО", "СООО", "ОДО", "УП", "РУП", "ИП"})
 # «соответствующее соглашение», «этот документ»: the agreement already reported
 _BACK_REFERENCE = frozenset(
     {"соответствующий", "соответствовать", "этот", "данный", "указанный", "такой", "документ"}
@@ -229,7 +228,7 @@ def _np_start(toks: Sequence[Tok], start: int, end: int) -> int | None:
             continue
         if tag is not None and ("ADVB" in tag or "CONJ" in tag or "PRCL" in tag or "NPRO" in tag):
             continue
-        if in_pp and not (tok.capital and i - 1 > start) and tok.text not in _ORG_FORMS:
+        if in_pp and not (tok.capital and i - 1 > start) and tok.text not in lexicon().legal_forms:
             continue
         if tok.norm in ("того", "этого", "также", "тот") or tok.lemma in _BACK_REFERENCE:
             continue

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from .lexicon import lexicon, months
 from .normalize import lemma, normalize, parse
-from .numbers import SPELLED_NUMBERS
+from .numbers import spelled_numbers
 
 __all__ = [
     "ACCORDING",
@@ -107,7 +107,7 @@ def has_count(s: Sentence) -> bool:
     «один из»)."""
     return any(
         w.isdigit() and not _is_date_number(s, i) for i, w in enumerate(s.words)
-    ) or any(SPELLED_NUMBERS.get(lem, 0) > 1 for lem in s.lemmas)
+    ) or any(spelled_numbers().get(lem, 0) > 1 for lem in s.lemmas)
 
 
 def has_date(s: Sentence) -> bool:

@@ -305,9 +305,16 @@ def _role_text(sentence: str, toks: Sequence[Tok], start: int, end: int) -> tupl
     return text[:1].lower() + text[1:], case
 
 
+@lru_cache(maxsize=1)
+def _quoted_name() -> re.Pattern[str]:
+    """An organisation's quoted name, with its legal form before it if any (ОАО «БЕЛАЗ»)."""
+    forms = "|".join(map(re.escape, lexicon().legal_forms))
+    return re.compile(rf"((?:{forms})\s*)?[«\"“]([^»\"”]+)[»\"”]")
+
+
 def _quoted_org(sentence: str, toks: Sequence[Tok], start: int, end: int) -> str | None:
     span = sentence[toks[start].start : toks[end - 1].end]
-    m = re.search(r"((?:ОАО|ООО|ЗАО|АО|ПАО|ОДО|УП|РУП|СООО|ИП)\s*)?[«\"“]([^»\"”]+)[»\"”]", span)
+    m = _quoted_name().search(span)
     if m:
         return (m.group(1) or "") + "«" + m.group(2).strip() + "»"
     return None

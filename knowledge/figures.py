@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .extract import has_grammeme, sentence_regions
-from .lexicon import lexicon
+from .lexicon import lexicon, months
 from .normalize import lemma, normalize, parse
-from .numbers import read_number
+from .numbers import number_value
 
 __all__ = ["RawFigure", "extract_figures"]
 
@@ -27,21 +28,6 @@ class RawFigure:
     regions: tuple[str, ...]
 
 
-_QUALIFIERS = (
-    "не менее чем",
-    "не менее",
-    "более чем",
-    "более",
-    "свыше",
-    "около",
-    "порядка",
-    "почти",
-    "примерно",
-    "приблизительно",
-    "менее",
-    "до",
-    "всего",
-)
 _NUMBER = re.compile(
     r"(?P<num>\d{1,3}(?:[ \u00a0]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
     r"(?P<mult>\s*(?:тыс\.?|тысяч[а-я]*|млн\.?|миллион[а-я]*|млрд\.?|миллиард[а-я]*)(?![а-я]))?"
@@ -53,20 +39,6 @@ _UNIT = re.compile(
     r"российск[а-я]+ рубл[а-я]+|белорусск[а-я]+ рубл[а-я]+))",
     re.IGNORECASE,
 )
-
-
-def _value(num: str, mult: str | None) -> float | None:
-    factor = 1
-    if mult:
-        m = mult.strip().lower()
-        if m.startswith("тыс"):
-            factor = 1_000
-        elif m.startswith(("млн", "миллион")):
-            factor = 1_000_000
-        elif m.startswith(("млрд", "миллиард")):
-            factor = 1_000_000_000
-    whole, _, fraction = num.replace(",", ".").partition(".")
-    return read_number(whole, fraction, factor)
 
 
 def extract_figures(sentences: list[str]) -> list[RawFigure]:
@@ -84,12 +56,9 @@ def extract_figures(sentences: list[str]) -> list[RawFigure]:
     return figures
 
 
-_MONTHS_GENITIVE = frozenset(
-    {
-        "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-        "сентября", "октября", "ноября", "декабря",
-    }
-)  # fmt: skip
+@lru_cache(maxsize=1)
+def _months_genitive() -> frozenset[str]:
+    return frozenset(m.genitive for m in months())
 
 
 def _not_a_count(m: re.Match[str], before: str, after: str) -> bool:
@@ -98,7 +67,7 @@ def _not_a_count(m: re.Match[str], before: str, after: str) -> bool:
         return True
     next_word = re.match(r"\s*([А-Яа-яЁё]+)", after)
     nw = next_word.group(1).lower() if next_word else ""
-    if nw in _MONTHS_GENITIVE or lemma(nw) in ("год", "час", "минута", "место"):
+    if nw in _months_genitive() or lemma(nw) in ("год", "час", "минута", "место"):
         return True
     num = m.group("num")
     if len(num) == 4 and num.startswith(("19", "20")) and not m.group("mult"):
@@ -109,7 +78,7 @@ def _not_a_count(m: re.Match[str], before: str, after: str) -> bool:
 def _qualifier(before: str) -> str:
     """«более», «около», «не менее» … right before the number."""
     low_before = before.lower().rstrip()
-    for q in _QUALIFIERS:
+    for q in lexicon().figure_qualifiers:
         if low_before.endswith(" " + q) or low_before == q:
             return q
     return ""
@@ -124,7 +93,7 @@ def _figure(
     after = sentence[m.end() :]
     if _not_a_count(m, before, after):
         return None, False
-    value = _value(m.group("num"), m.group("mult"))
+    value = number_value(m.group("num"), m.group("mult"))
     if value is None:
         return None, False  # a digit string too long to be a quantity
     qualifier = _qualifier(before)

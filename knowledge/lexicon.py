@@ -86,6 +86,8 @@ class Lexicon:
     frame_words: frozenset[str] = field(default=frozenset())
     grammar_phrases: tuple[tuple[str, ...], ...] = ()
     vocabulary: frozenset[str] = field(default=frozenset())
+    spelled_numbers: dict[str, int] = field(default_factory=dict)
+    legal_forms: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -93,48 +95,23 @@ def lexicon() -> Lexicon:
     """The lexicon, loaded and lemmatised once per process."""
     raw = _load("lexicon.json")
     stop = {lemma(w) for w in raw["stopwords"]} | set(raw["stopwords"])
-    colloquial = dict(raw["colloquial"])
-    # phrase lemmas → (cue, strong); a strong cue requires that kind of value in the answer
-    cues: dict[tuple[str, ...], tuple[str, bool]] = {}
-    for strength in ("weak", "strong"):
-        for cue, phrases in raw["question_cues"][strength].items():
-            for phrase in phrases:
-                cues[_lemmas(phrase)] = (cue, strength == "strong")
     try:
         thesaurus = _load("thesaurus.json")
     except FileNotFoundError:  # pragma: no cover - the file ships with the package
         thesaurus = {"groups": [], "related": {}}
     groups = [*raw["synonyms"], *thesaurus["groups"]]
-    synonyms: dict[str, set[str]] = {}
-    for group in groups:
-        lemmas = {lemma(w) for w in group for w in words(w)}
-        for item in lemmas:
-            synonyms.setdefault(item, set()).update(lemmas - {item})
-    related_raw: dict[str, set[str]] = {}
-    for source in (raw["related"], thesaurus["related"]):
-        for k, v in source.items():
-            related_raw.setdefault(lemma(k), set()).update(lemma(x) for x in v if x)
-    related = {k: frozenset(v) for k, v in related_raw.items()}
+    related = _related(raw["related"], thesaurus["related"])
     abbreviations = {lemma(k): _lemmas(v) for k, v in raw["abbreviations"].items()}
     abbreviations.update({k: _lemmas(v) for k, v in raw["abbreviations"].items()})
+    cues = _cues(raw["question_cues"])
     roles = raw["roles"]
     agreements = raw["agreements"]
     figures = raw["figures"]
-    vocabulary = set(stop)
-    for group in groups:
-        vocabulary.update(lemma(w) for w in group)
-    vocabulary.update(related)
-    vocabulary.update(abbreviations)
-    # the words that frame a question or name a post are understood too (and so are typo
-    # targets: «должнсть» → должность)
-    vocabulary.update(lemma(w) for w in raw["frame_words"])
-    vocabulary.update(w for phrase in cues for w in phrase)
-    vocabulary.update(lemma(w) for w in roles["heads"])
     return Lexicon(
         stopwords=frozenset(stop),
-        colloquial=colloquial,
+        colloquial=dict(raw["colloquial"]),
         cues=cues,
-        synonyms={k: frozenset(v) for k, v in synonyms.items()},
+        synonyms=_synonyms(groups),
         related=related,
         abbreviations=abbreviations,
         agencies=dict(raw["agencies"]),
@@ -159,8 +136,60 @@ def lexicon() -> Lexicon:
             sorted({tuple(words(p)) for p in raw.get("grammar_phrases", [])}, key=len,
                    reverse=True)
         ),
-        vocabulary=frozenset(vocabulary),
+        vocabulary=_vocabulary(raw, stop, groups, related, abbreviations, cues),
+        spelled_numbers=dict(raw["numbers"]["spelled"]),
+        legal_forms=tuple(raw["legal_forms"]["forms"]),
     )
+
+
+def _cues(raw: dict[str, dict[str, list[str]]]) -> dict[tuple[str, ...], tuple[str, bool]]:
+    """Phrase lemmas → (answer type, strong); a strong cue requires that kind of value in
+    the answer."""
+    cues: dict[tuple[str, ...], tuple[str, bool]] = {}
+    for strength in ("weak", "strong"):
+        for cue, phrases in raw[strength].items():
+            for phrase in phrases:
+                cues[_lemmas(phrase)] = (cue, strength == "strong")
+    return cues
+
+
+def _synonyms(groups: list[list[str]]) -> dict[str, frozenset[str]]:
+    synonyms: dict[str, set[str]] = {}
+    for group in groups:
+        lemmas = {lemma(w) for w in group for w in words(w)}
+        for item in lemmas:
+            synonyms.setdefault(item, set()).update(lemmas - {item})
+    return {k: frozenset(v) for k, v in synonyms.items()}
+
+
+def _related(*sources: dict[str, list[str]]) -> dict[str, frozenset[str]]:
+    related: dict[str, set[str]] = {}
+    for source in sources:
+        for k, v in source.items():
+            related.setdefault(lemma(k), set()).update(lemma(x) for x in v if x)
+    return {k: frozenset(v) for k, v in related.items()}
+
+
+def _vocabulary(
+    raw: dict[str, Any],
+    stop: set[str],
+    groups: list[list[str]],
+    related: dict[str, frozenset[str]],
+    abbreviations: dict[str, tuple[str, ...]],
+    cues: dict[tuple[str, ...], tuple[str, bool]],
+) -> frozenset[str]:
+    """Every word the engine understands (typo-correction targets among them)."""
+    vocabulary = set(stop)
+    for group in groups:
+        vocabulary.update(lemma(w) for w in group)
+    vocabulary.update(related)
+    vocabulary.update(abbreviations)
+    # the words that frame a question or name a post are understood too (and so are typo
+    # targets: «должнсть» → должность)
+    vocabulary.update(lemma(w) for w in raw["frame_words"])
+    vocabulary.update(w for phrase in cues for w in phrase)
+    vocabulary.update(lemma(w) for w in raw["roles"]["heads"])
+    return frozenset(vocabulary)
 
 
 @lru_cache(maxsize=50_000)
@@ -208,10 +237,6 @@ class GazetteerEntry:
     spellings: tuple[str, ...] = ()
 
 
-# Words that turn an adjective into an oblast/subject name: «Витебского облисполкома».
-_AREA_WORDS = frozenset({"область", "облисполком", "областной", "обл", "край", "краевой"})
-
-
 @dataclass(frozen=True)
 class Gazetteer:
     """Finds regions and countries in lemmatised text, in any case form."""
@@ -222,6 +247,10 @@ class Gazetteer:
     max_len: int
     first_lemmas: frozenset[str] = frozenset()
     first_stems: frozenset[str] = frozenset()
+    # lemmas that turn a place adjective into an oblast/subject name: «Витебского облисполкома»
+    oblast_markers: frozenset[str] = frozenset()
+    # words many region names share («область», «республика»): not what tells regions apart
+    generic_words: frozenset[str] = frozenset()
 
     def find(
         self, lemmas: list[str], stems: list[str], surfaces: list[str] | None = None
@@ -249,7 +278,7 @@ class Gazetteer:
                 continue
             size, key = match
             # «<прилагательное> облисполком/областной» names the oblast, not its capital.
-            if i + size < n and lemmas[i + size] in _AREA_WORDS:
+            if i + size < n and lemmas[i + size] in self.oblast_markers:
                 area = self.by_lemmas.get((*lemmas[i : i + size], "область"))
                 if area is not None:
                     key = area
@@ -312,6 +341,8 @@ def gazetteer() -> Gazetteer:
         max_len,
         frozenset(k[0] for k in by_lemmas),
         frozenset(k[0] for k in by_stems),
+        frozenset(raw.get("oblast_markers", ())),
+        frozenset(raw.get("generic_words", ())),
     )
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from .lexicon import months
+
 __all__ = [
     "Agreement",
     "Answer",
@@ -25,25 +27,9 @@ __all__ = [
     "Source",
 ]
 
-_MONTHS_GEN = (
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-)
-
-
 def russian_date(value: date) -> str:
     """``date(2025, 9, 29)`` → ``"29 сентября 2025"``."""
-    return f"{value.day} {_MONTHS_GEN[value.month - 1]} {value.year}"
+    return f"{value.day} {months()[value.month - 1].genitive} {value.year}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from ..answer_types import ACCORDING, SPEECH_VERBS
 from ..layout import from_wrong_layout
 from ..lexicon import gazetteer, lexicon
 from ..normalize import is_known_word, lemma, normalize, parse, stem
-from ..numbers import SCALES, SPELLED_NUMBERS, number_tokens
+from ..numbers import number_tokens, scales, spelled_numbers
 from .query import Query, Term, Vocabulary
 from .repair import LATIN_APOSTROPHE, PROPER, fix_word, reads_latin, russian_word
 from .wordforms import (
@@ -201,7 +201,7 @@ def word_terms(d: Draft) -> None:
             continue
         if word.isdigit() and len(word) == 4 and word.startswith(("19", "20")):
             pass  # a year names an edition or a period: «в 2026 году» must match «2026»
-        elif word.isdigit() or lemma(word) in SPELLED_NUMBERS or (lem in SCALES and d.numbers):
+        elif word.isdigit() or lemma(word) in spelled_numbers() or (lem in scales() and d.numbers):
             continue
         if len(word) == 1:
             continue

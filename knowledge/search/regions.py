@@ -18,7 +18,6 @@ __all__ = ["SUGGEST_SIMILARITY", "Regions"]
 SUGGEST_SIMILARITY = 65
 # …and a misspelling is taken for a region from this likeness on
 ACCEPT_SIMILARITY = 85
-_AREA_WORDS = frozenset({"область", "области", "край", "республика", "автономный", "округ"})
 _KIND_ORDER = {"ru_subject": 0, "by_oblast": 0, "by_city": 1, "country": 2}
 
 
@@ -114,8 +113,9 @@ def _region_focus(row: Row, token: str) -> float:
 def _similar(text: str, region: Region) -> float:
     """How close a user's spelling is to any spelling of a region (names, cities, adjectives,
     each word of them): «Смаленская» → Смоленская область."""
+    generic = gazetteer().generic_words
     typed = normalize(text)
-    typed_words = [w for w in words(typed) if len(w) > 3 and w not in _AREA_WORDS] or [typed]
+    typed_words = [w for w in words(typed) if len(w) > 3 and w not in generic] or [typed]
     entry = gazetteer().entries.get(region.key)
     spellings = list(entry.spellings) if entry else [region.name]
     best = 0.0
@@ -123,7 +123,7 @@ def _similar(text: str, region: Region) -> float:
         norm = normalize(spelling)
         best = max(best, fuzz.WRatio(typed, norm))
         for word in words(norm):
-            if len(word) > 3 and word not in _AREA_WORDS:
+            if len(word) > 3 and word not in generic:
                 best = max(best, *(fuzz.ratio(t, word) for t in typed_words))
     return best
 
@@ -131,12 +131,13 @@ def _similar(text: str, region: Region) -> float:
 def _resembles(text: str, region: Region) -> float:
     """Looser likeness for suggestions: spelling plus a shared beginning, which is what
     Russian place names keep under typos («Смолвиль» ~ Смоленская, «Марс» ≁ Беларусь)."""
-    typed = [w for w in words(text) if len(w) > 2 and w not in _AREA_WORDS]
+    generic = gazetteer().generic_words
+    typed = [w for w in words(text) if len(w) > 2 and w not in generic]
     entry = gazetteer().entries.get(region.key)
     best = 0.0
     for spelling in entry.spellings if entry else (region.name,):
         for word in words(spelling):
-            if len(word) <= 2 or word in _AREA_WORDS:
+            if len(word) <= 2 or word in generic:
                 continue
             for t in typed:
                 score = fuzz.ratio(t, word) + (15 if t[:3] == word[:3] else 0)
