@@ -56,9 +56,6 @@ _RELATIVE_DAY = re.compile(
     r"|\b(?:накануне|вчера|завтра)\b",
     re.IGNORECASE,
 )
-_ORGANISATION = re.compile(
-    r"\b(?:ОАО|ООО|ЗАО|АО|ПАО|СООО|ОДО)\b|(?:компания|предприятие|холдинг)\s+[«\"]"
-)
 _TIME = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b|\b\d{1,2}\s+час")
 
 
@@ -124,13 +121,21 @@ def has_day(s: Sentence) -> bool:
     return any(lem in _months() for lem in s.lemmas) or bool(_RELATIVE_DAY.search(s.text))
 
 
+@lru_cache(maxsize=1)
+def _organisation() -> re.Pattern[str]:
+    """An organisation named by its legal form (the lexicon's legal forms) or as «компания
+    «…»»."""
+    forms = "|".join(map(re.escape, lexicon().legal_forms))
+    return re.compile(rf"\b(?:{forms})\b|(?:компания|предприятие|холдинг)\s+[«\"]")
+
+
 def has_person(s: Sentence) -> bool:
     """«кто подписал?» is answered by people and by organisations alike: a post, a first
     name and surname, an organisation's legal form or «компания «…»»."""
     return (
         any(lem in lexicon().role_heads for lem in s.lemmas)
         or _has_name(s.pairs)
-        or bool(_ORGANISATION.search(s.text))
+        or bool(_organisation().search(s.text))
     )
 
 
