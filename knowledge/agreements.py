@@ -27,7 +27,7 @@ from .extract import (
     _role_text,
     tokenize,
 )
-from .lexicon import gazetteer, lexicon
+from .lexicon import gazetteer, lexicon, word_list
 from .normalize import lemma, normalize, parse
 
 __all__ = ["RawAgreement", "extract_agreements"]
@@ -49,11 +49,6 @@ class RawAgreement:
 _CLAUSE_SPLIT = re.compile(r",\s+а\s+|;\s+")
 _QUOTE_OPEN = "«„“"
 _QUOTE_CLOSE = "»”"
-# «соответствующее соглашение», «этот документ»: the agreement already reported
-_BACK_REFERENCE = frozenset(
-    {"соответствующий", "соответствовать", "этот", "данный", "указанный", "такой", "документ"}
-)
-_TOPIC_PREPOSITIONS = frozenset({"о", "об", "по", "на"})
 _VENUE = re.compile(
     r"^(?:на\s+(?:полях|площадке|международной|выставке|форуме|ИННОПРОМ)|в\s+рамках|в\s+ходе)",
     re.IGNORECASE,
@@ -65,6 +60,11 @@ _SUBJECT_END = re.compile(
     r"рассказал|пишет)\b",
     re.IGNORECASE,
 )
+
+
+def _back_reference() -> frozenset[str]:
+    """«соответствующее соглашение», «этот документ»: the agreement already reported."""
+    return word_list("back_reference")
 
 
 def _clauses(sentence: str) -> list[tuple[int, int]]:
@@ -105,7 +105,7 @@ def _in_complement(toks: Sequence[Tok], start: int) -> bool:
     «соглашение о создании торгового дома»."""
     for j in range(start - 1, max(-1, start - 3), -1):
         tok = toks[j]
-        if tok.lemma in _TOPIC_PREPOSITIONS:
+        if tok.lemma in word_list("topic_prepositions"):
             return True
         if not tok.is_word or "VERB" in parse(tok.norm).tag:
             return False
@@ -230,7 +230,7 @@ def _np_start(toks: Sequence[Tok], start: int, end: int) -> int | None:
             continue
         if in_pp and not (tok.capital and i - 1 > start) and tok.text not in lexicon().legal_forms:
             continue
-        if tok.norm in ("того", "этого", "также", "тот") or tok.lemma in _BACK_REFERENCE:
+        if tok.norm in ("того", "этого", "также", "тот") or tok.lemma in _back_reference():
             continue
         return i - 1
     return None
@@ -258,7 +258,7 @@ def _subject(sentence: str, toks: Sequence[Tok], start: int, end: int) -> str:
     """What the agreement is about: its «о …/по …/на …» complement, without venue or
     attribution tails."""
     k = start
-    while k < end and toks[k].lemma not in _TOPIC_PREPOSITIONS:
+    while k < end and toks[k].lemma not in word_list("topic_prepositions"):
         if toks[k].text in ",;":
             return ""
         k += 1
@@ -326,7 +326,7 @@ def _clause_agreements(
         ]
     if not kinds:
         # «Документ скрепили подписями X и Y»: signatories of the agreement just reported
-        if any(t.lemma in _BACK_REFERENCE for t in toks[:anchor]):
+        if any(t.lemma in _back_reference() for t in toks[:anchor]):
             after = _np_parties(sentence, toks, anchor + 1, len(toks))
             people = before + [p for p in after if p not in before]
             if people:
@@ -344,7 +344,7 @@ def _clause_agreements(
             # «Соглашение о создании торгового дома подписали председатель … и …»
             subject = _subject(sentence, toks, k_end, anchor)
             parties = _np_parties(sentence, toks, anchor + 1, len(toks))
-        back = any(t.lemma in _BACK_REFERENCE for t in toks[max(0, k_start - 2) : k_start])
+        back = any(t.lemma in _back_reference() for t in toks[max(0, k_start - 2) : k_start])
         found.append(
             RawAgreement(display, tuple(parties), subject, sentence, regions, follow_up=back)
         )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .answer_types import Sentence, detect
-from .lexicon import gazetteer, lexicon
+from .lexicon import gazetteer, lexicon, word_list
 from .normalize import lemma, normalize, normalize_word, parse, stem
 from .numbers import number_tokens
 
@@ -29,9 +29,6 @@ __all__ = [
 
 _WORD = re.compile(r"[a-zа-я]+|[0-9]+")
 _RAW_WORD = re.compile(r"[A-Za-zА-Яа-яЁё]+|[0-9]+")
-_ANAPHORA = frozenset(
-    {"это", "этот", "он", "она", "оно", "они", "там", "такой", "данный", "тот", "его", "их", "ее"}
-)
 # Function words carry no topic, whatever the stop list forgot.
 _FUNCTION = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO"})
 
@@ -126,7 +123,7 @@ def sentence_features(text: str) -> SentenceFeatures:
         flags=detect(Sentence(text, pairs, words, lemmas, entities)),
         # «Это предприятие…», «По его словам…», «Среди них…», «Там будут…»: the sentence
         # leans on the one before it
-        anaphoric=any(lem in _ANAPHORA for lem in lemmas[:3]),
+        anaphoric=any(lem in word_list("anaphora") for lem in lemmas[:3]),
     )
 
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .lexicon import lexicon, months
+from .lexicon import lexicon, months, word_list
 from .normalize import lemma, normalize, parse
 from .numbers import spelled_numbers
 
@@ -31,21 +31,13 @@ __all__ = [
     "ANSWER_TYPES",
     "BONUS",
     "REQUIRED",
-    "SPEECH_VERBS",
     "AnswerType",
     "Sentence",
     "detect",
     "ordered",
+    "speech_verbs",
 ]
 
-# «что сказал …», «по словам …»: reported speech
-SPEECH_VERBS = frozenset(
-    lemma(w)
-    for w in (
-        "рассказать", "сказать", "заявить", "отметить", "подчеркнуть", "добавить", "сообщить",
-        "поделиться", "подытожить", "говорить", "пояснить", "обратиться", "проинформировать",
-    )
-)  # fmt: skip
 ACCORDING = re.compile(r"\bпо (?:его |ее |их |)(?:словам|мнению|данным|оценке|информации)\b")
 _ADDRESS = re.compile(
     r"\b(?:ул\.|улиц[а-я]*|проспект[а-я]*|пр-т|переул[а-я]*|шоссе|бульвар[а-я]*|пл\.)\s*\S",
@@ -57,6 +49,12 @@ _RELATIVE_DAY = re.compile(
     re.IGNORECASE,
 )
 _TIME = re.compile(r"\b(?:[01]?\d|2[0-3])[:.][0-5]\d\b|\b\d{1,2}\s+час")
+
+
+@lru_cache(maxsize=1)
+def speech_verbs() -> frozenset[str]:
+    """«что сказал …», «рассказал, что …»: verbs of reported speech (lemmas)."""
+    return frozenset(lemma(w) for w in word_list("speech_verbs"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +156,7 @@ def has_speech(s: Sentence) -> bool:
     словам …»."""
     return (
         (
-            any(lem in SPEECH_VERBS for lem in s.lemmas)
+            any(lem in speech_verbs() for lem in s.lemmas)
             and ("что" in s.words or any(q in s.text for q in '«"“'))
         )
         or s.text.rstrip().endswith(":")

@@ -14,17 +14,11 @@ from functools import lru_cache
 from typing import Any
 
 from .analysis import entity_token, person_token
-from .lexicon import role_head
+from .lexicon import role_head, word_list
 from .normalize import lemma, normalize, parse, stem, words
 
 __all__ = ["Clues", "clues", "link_people", "merge_people"]
 
-_PRONOUNS = frozenset({"он", "его", "ему", "им", "нем", "него", "она", "ее", "ей", "нее", "ней"})
-_FIRST_PERSON = frozenset(
-    {"я", "меня", "мне", "мной", "мы", "нас", "нам", "нами", "наш", "наша", "наше", "наши",
-     "нашего", "нашей", "нашему", "нашим", "нашими", "наших", "нашу", "нашем"}
-)  # fmt: skip
-_SIDES = frozenset({"стороны", "сторонам", "сторонами"})
 _CAPITALISED = re.compile(r"\b[А-ЯЁ][а-яё]+")
 
 Person = dict[str, Any]  # a person row as the build collects it
@@ -47,9 +41,9 @@ def clues(sentence: str) -> Clues:
     return Clues(
         capitals=tuple(stem(normalize(w)) for w in _CAPITALISED.findall(sentence)),
         singular=tuple(sorted({lem for lem in map(_singular_noun, tokens) if lem})),
-        pronoun=any(w in _PRONOUNS for w in tokens),
-        first_person=any(w in _FIRST_PERSON for w in tokens),
-        sides=any(w in _SIDES for w in tokens),
+        pronoun=any(w in word_list("personal_pronouns") for w in tokens),
+        first_person=any(w in word_list("first_person") for w in tokens),
+        sides=any(w in word_list("sides") for w in tokens),
     )
 
 

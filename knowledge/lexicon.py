@@ -20,11 +20,13 @@ __all__ = [
     "GazetteerEntry",
     "Lexicon",
     "Month",
+    "category_kinds",
     "dotted_names",
     "gazetteer",
     "known_forms",
     "lexicon",
     "months",
+    "word_list",
 ]
 
 
@@ -55,6 +57,20 @@ class Month:
 def months() -> tuple[Month, ...]:
     """The twelve months in calendar order (read without the rest of the lexicon)."""
     return tuple(Month(*pair) for pair in _load("lexicon.json")["months"]["names"])
+
+
+@lru_cache(maxsize=64)
+def word_list(name: str) -> frozenset[str]:
+    """One of the small word lists of ``lexicon.json`` → ``words``, as written."""
+    return frozenset(_load("lexicon.json")["words"][name])
+
+
+@lru_cache(maxsize=1)
+def category_kinds() -> dict[str, frozenset[str]]:
+    """Question nouns → the gazetteer kinds of the places that answer them («страна» →
+    country)."""
+    raw = _load("lexicon.json")["category_kinds"]["kinds"]
+    return {noun: frozenset(kinds) for noun, kinds in raw.items()}
 
 
 @dataclass(frozen=True)

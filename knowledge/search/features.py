@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..answer_types import ANSWER_TYPES, REQUIRED
+from ..lexicon import category_kinds, word_list
 from .lexical import (
-    CATEGORY_KINDS,
     agreement_vocabulary,
     asks_agreement,
     entity_kind,
@@ -54,8 +54,6 @@ AMBIENT_WEIGHT = 0.3
 ARTICLE_ENTITY = 0.6
 # a sentence naming a person of the place a «кто <verb> <place>?» asks about
 PERSON_OF_PLACE_MATCH = 0.85
-# «сколько дней длилась выставка» is answered by its dates
-_TIME_UNITS = frozenset({"день", "неделя", "месяц", "год", "час", "сутки"})
 _PARAPHRASED_POS = frozenset(POS_WEIGHT)
 _VERB_POS = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND"})
 # a list question: how many named things of the asked kind count at most
@@ -148,7 +146,7 @@ def match(term: Term, row: Row) -> float:
         if term.entity in row.lemmas:
             return 1.0
         return ARTICLE_ENTITY if term.entity in row.article_regions else 0.0
-    kinds = CATEGORY_KINDS.get(term.lemma)
+    kinds = category_kinds().get(term.lemma)
     if kinds and kinds & row.kinds:
         # «в какой стране …» is answered by a sentence naming a country
         return 1.0 if term.focus else 0.85
@@ -172,7 +170,7 @@ def required_types(query: Query) -> frozenset[str]:
     """The answer types a snippet must hold at all (a strong «сколько», «когда» …)."""
     required = query.strong_cues & REQUIRED
     counted = {t.lemma for t in query.terms if t.focus}
-    if "count" in required and counted and counted <= _TIME_UNITS:
+    if "count" in required and counted and counted <= word_list("time_units"):
         # «сколько дней длилась выставка» is answered by its dates
         required = (required - {"count"}) | {"date"}
     return required
@@ -238,9 +236,9 @@ def _list_kinds(query: Query) -> frozenset[str]:
     """«какие страны участвовали?»: the kinds of entity a list question asks to name."""
     return frozenset().union(
         *(
-            CATEGORY_KINDS[t.lemma]
+            category_kinds()[t.lemma]
             for t in query.terms
-            if t.focus and t.lemma in CATEGORY_KINDS and may_be_plural(t.surface)
+            if t.focus and t.lemma in category_kinds() and may_be_plural(t.surface)
         )
     )
 

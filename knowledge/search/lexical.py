@@ -6,12 +6,11 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..analysis import SentenceFeatures, entity_token, sentence_features
-from ..lexicon import gazetteer, lexicon
+from ..lexicon import gazetteer, lexicon, word_list
 from ..normalize import lemma, morph, parse, stem, words
 from .query import Query, Term
 
 __all__ = [
-    "CATEGORY_KINDS",
     "agreement_vocabulary",
     "asks_agreement",
     "clause_features",
@@ -30,22 +29,6 @@ __all__ = [
     "text_stems",
 ]
 
-# «в какой стране …?» is answered by a sentence naming a country
-CATEGORY_KINDS = {
-    "страна": frozenset({"country"}),
-    "государство": frozenset({"country"}),
-    "город": frozenset({"city", "by_city"}),
-    "регион": frozenset({"ru_subject", "by_oblast"}),
-    "область": frozenset({"by_oblast", "ru_subject"}),
-    "субъект": frozenset({"ru_subject"}),
-}
-_ORDINAL = frozenset(
-    {
-        "следующий", "прошлый", "предыдущий", "первый", "второй", "третий", "последний",
-        "будущий", "очередной", "прежний", "нынешний", "иностранный", "зарубежный",
-        "отечественный", "местный",
-    }
-)  # fmt: skip
 
 
 @lru_cache(maxsize=1)
@@ -122,7 +105,7 @@ def pos(term: Term) -> str:
 def restrictive_adjectives() -> frozenset[str]:
     """Adjectives that narrow what a noun covers: order/time and origin (белорусских)."""
     adjectives = {a for e in gazetteer().entries.values() for a in e.adjectives}
-    return frozenset(adjectives | _ORDINAL)
+    return frozenset(adjectives | word_list("narrowing_adjectives"))
 
 
 @lru_cache(maxsize=1)
@@ -145,17 +128,8 @@ def agreement_vocabulary() -> frozenset[str]:
     vocab = set(lex.signing_verbs)
     for seq, _ in lex.agreement_kinds:
         vocab.update(seq)
-    vocab.update({"подписание", "договоренность", "сп", "соглашение", "договориться"})
-    vocab.discard("план")
-    vocab.discard("дорожный")
-    vocab.discard("торговый")
-    vocab.discard("дом")
-    vocab.discard("совместный")
-    vocab.discard("предприятие")
-    vocab.discard("программа")
-    vocab.discard("сотрудничество")
-    vocab.discard("мероприятие")
-    return frozenset(vocab)
+    vocab.update(word_list("agreement_question_words"))
+    return frozenset(vocab - word_list("not_agreement_question_words"))
 
 
 def asks_agreement(query: Query) -> bool:

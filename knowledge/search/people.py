@@ -12,16 +12,15 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
 from ..analysis import person_token
-from ..lexicon import gazetteer, lexicon, role_head
+from ..lexicon import gazetteer, lexicon, role_head, word_list
 from ..models import Person
 from ..normalize import is_known_word, lemma, normalize, words
 from .lexical import is_number, surname_stem, text_lemmas, text_stems
 from .query import Query, Term
 from .store import Store
 
-__all__ = ["ROLE_VERBS", "People", "stump_compound", "stump_span"]
+__all__ = ["People", "stump_compound", "stump_span"]
 
-ROLE_VERBS = frozenset({"руководить", "возглавлять", "руководство", "управлять", "рулить"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +180,7 @@ class People:
             t
             for t in query.terms
             if not t.entity and not is_number(t.lemma) and t.lemma not in roles
-            and not (t.synonyms & roles) and t.lemma not in ROLE_VERBS
+            and not (t.synonyms & roles) and t.lemma not in word_list("role_verbs")
         ]
         if found and other:
             originals = {v: k for k, v in query.corrections.items()}
@@ -235,7 +234,7 @@ def _asked_roles(query: Query) -> set[str]:
         if term.lemma in heads:
             roles.add(term.lemma)
             roles |= term.synonyms & heads
-        elif (term.synonyms | term.related) & heads and term.lemma in ROLE_VERBS:
+        elif (term.synonyms | term.related) & heads and term.lemma in word_list("role_verbs"):
             roles |= (term.synonyms | term.related) & heads
     return roles
 

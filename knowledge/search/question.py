@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..analysis import entity_token, grammar_positions, is_function_word, raw_tokens
-from ..answer_types import ACCORDING, SPEECH_VERBS
+from ..answer_types import ACCORDING, speech_verbs
 from ..layout import from_wrong_layout
-from ..lexicon import gazetteer, lexicon
+from ..lexicon import gazetteer, lexicon, word_list
 from ..normalize import is_known_word, lemma, normalize, parse, stem
 from ..numbers import number_tokens, scales, spelled_numbers
 from .query import Query, Term, Vocabulary
@@ -40,7 +40,6 @@ UNKNOWN_VERB_WEIGHT = 0.5
 UNKNOWN_ADJECTIVE_WEIGHT = 0.8
 _PARAPHRASED = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND", "ADVB", "PRED", "COMP"})
 _VERBAL = ("VERB", "INFN", "GRND", "PRTF", "PRTS")
-_WH_DETERMINERS = frozenset({"какой", "каков", "который", "чей", "сколько"})
 
 
 @dataclass
@@ -115,7 +114,7 @@ def read_numbers(d: Draft) -> None:
 
 def read_speech(d: Draft) -> None:
     """«что сказал …», «по словам …»: a quote is wanted."""
-    d.wants_speech = any(lem in SPEECH_VERBS for lem in d.lemmas) or bool(
+    d.wants_speech = any(lem in speech_verbs() for lem in d.lemmas) or bool(
         ACCORDING.search(normalize(d.text))
     )
 
@@ -345,7 +344,7 @@ def _weight(d: Draft, word: str, tag: object, df: int, present: list[int]) -> fl
 def _focus_position(words: list[str], lemmas: list[str]) -> int | None:
     """Position of the noun right after «какой/который/чей» (adjectives skipped)."""
     for i, lem in enumerate(lemmas):
-        if lem not in _WH_DETERMINERS:
+        if lem not in word_list("wh_determiners"):
             continue
         for j in range(i + 1, min(i + 4, len(words))):
             pos = parse(words[j]).tag.POS
