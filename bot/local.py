@@ -2,10 +2,11 @@
 
 ``LocalSession`` answers the Bot API methods this bot uses the way Telegram does: it turns
 each request into its wire form (the same ``prepare_value`` the real session uses), checks it
-against Telegram's limits (text ≤ 4096 UTF-16 units, entity bounds, callback data ≤ 64 bytes,
-≤ 50 inline results, no parse_mode), keeps the chats' messages so edits, replies and callback
-answers can be checked, and records every call.  Errors come back through aiogram's own
-``check_response``, so the bot sees the same exception types as with Telegram.
+against Telegram's limits (``bot.limits``: text ≤ 4096 UTF-16 units, entity bounds, callback
+data ≤ 64 bytes, ≤ 50 inline results, no parse_mode), keeps the chats' messages so edits,
+replies and callback answers can be checked, and records every call.  Errors come back
+through aiogram's own ``check_response``, so the bot sees the same exception types as with
+Telegram.
 
 ``LocalChat`` is the other side: a user in a chat who sends messages, presses buttons, types
 inline queries and uploads files, each fed through ``Dispatcher.feed_update``.
@@ -26,6 +27,17 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import InputFile, Update
 
+from .limits import (
+    CALLBACK_DATA_LIMIT,
+    CALLBACK_TEXT_LIMIT,
+    INLINE_RESULTS_LIMIT,
+    KEYBOARD_BUTTONS_LIMIT,
+    MAX_ENTITIES,
+    ROW_BUTTONS_LIMIT,
+    TEXT_LIMIT,
+    utf16_len,
+)
+
 if TYPE_CHECKING:
     from aiogram import Bot, Dispatcher
 
@@ -35,18 +47,12 @@ __all__ = [
     "LocalCall",
     "LocalChat",
     "LocalSession",
-    "utf16_len",
 ]
 
 LOCAL_TOKEN = "100000:local-console-session-no-network"
 LOCAL_BOT_USERNAME = "innoprom_belarus_bot"
 LOCAL_BOT_NAME = "ИННОПРОМ. Беларусь"
 
-TEXT_LIMIT = 4096
-CALLBACK_DATA_LIMIT = 64
-CALLBACK_TEXT_LIMIT = 200
-INLINE_RESULTS_LIMIT = 50
-MAX_ENTITIES = 100
 _COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
 _START_PARAMETER = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _BUTTON_ACTIONS = (
@@ -63,11 +69,6 @@ NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "
     "are exactly the same as a current content and reply markup of the message"
 )
-
-
-def utf16_len(text: str) -> int:
-    """Length in UTF-16 code units, as Telegram counts text and entity offsets."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 class LocalError(Exception):
@@ -383,7 +384,9 @@ def _check_markup(markup: dict[str, Any] | None) -> dict[str, Any] | None:
     if not markup:
         return None
     rows: Sequence[Sequence[dict[str, Any]]] = markup.get("inline_keyboard") or []
-    if sum(len(row) for row in rows) > 100 or any(len(row) > 8 for row in rows):
+    if sum(len(row) for row in rows) > KEYBOARD_BUTTONS_LIMIT or any(
+        len(row) > ROW_BUTTONS_LIMIT for row in rows
+    ):
         raise LocalError("Bad Request: too many buttons")
     for row in rows:
         for button in row:

@@ -13,7 +13,9 @@ from aiogram.enums import ChatType
 from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.formatting import Bold, Italic, Text
 
-from knowledge.reply import TELEGRAM_LIMIT, Span
+from knowledge.reply import Span
+
+from .limits import TEXT_LIMIT, utf16_len, utf16_prefix
 
 __all__ = ["edit", "is_private", "send", "to_text"]
 
@@ -25,12 +27,12 @@ def to_text(reply: Iterable[Span] | str) -> Text:
     if isinstance(reply, str):
         reply = (Span(reply),)
     nodes: list[Text | str] = []
-    room = TELEGRAM_LIMIT
+    room = TEXT_LIMIT
     for span in reply:
-        size = _utf16(span.text)
+        size = utf16_len(span.text)
         piece = span.text
         if size > room:  # knowledge.reply fits replies already; this is the last guard
-            piece = _cut(span.text, room - 1) + "…"
+            piece = utf16_prefix(span.text, room - 1) + "…"
         if piece:
             style = _STYLES.get(span.style)
             nodes.append(style(piece) if style else piece)
@@ -38,15 +40,6 @@ def to_text(reply: Iterable[Span] | str) -> Text:
         if room <= 0:
             break
     return Text(*nodes) if nodes else Text("…")
-
-
-def _utf16(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _cut(text: str, units: int) -> str:
-    """The longest prefix of ``text`` within ``units`` UTF-16 units (never half an emoji)."""
-    return text.encode("utf-16-le")[: max(0, units) * 2].decode("utf-16-le", errors="ignore")
 
 
 def is_private(message: Message) -> bool:

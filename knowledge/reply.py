@@ -32,7 +32,7 @@ from .russian import typed_forms
 
 __all__ = [
     "EXAMPLE_QUESTIONS",
-    "TELEGRAM_LIMIT",
+    "REPLY_LIMIT",
     "Span",
     "agreements_reply",
     "answer_reply",
@@ -51,8 +51,9 @@ __all__ = [
     "verdict_reply",
 ]
 
-TELEGRAM_LIMIT = 4096
-SAFE_LIMIT = 3900
+# A reply is cut at a span boundary to this many characters: below a chat message's limit
+# (Telegram's is 4096, see bot.limits) with room for the cut mark.
+REPLY_LIMIT = 3900
 EXHIBITION = "«ИННОПРОМ. Беларусь»"
 EXAMPLE_QUESTIONS = (
     "Сколько было посетителей?",
@@ -78,7 +79,7 @@ def plain(reply: Iterable[Span]) -> str:
     return "".join(s.text for s in reply)
 
 
-def fit(reply: Sequence[Span], limit: int = SAFE_LIMIT) -> Reply:
+def fit(reply: Sequence[Span], limit: int = REPLY_LIMIT) -> Reply:
     """Cut a reply at a span boundary so it stays within Telegram's message limit."""
     out: list[Span] = []
     size = 0

@@ -10,7 +10,8 @@ Rules:
   twice in a fact line, or in a fact line and a snippet, or in two snippets.
 * ``numerals`` — a count whose noun does not agree with it in our own words («24 стран» on a
   line of its own); article text is judged by its authors, not here.
-* ``too_long`` — over Telegram's 4096 characters.
+* ``too_long`` — longer than ``knowledge.reply.REPLY_LIMIT`` (the library's reply budget,
+  below Telegram's 4096 UTF-16 units, which the transport enforces: ``bot.limits``).
 * ``no_source`` — an answer that names no source.
 * ``lower_start`` / ``conjunction_start`` — a snippet starting mid-sentence: lower case, or a
   dangling «а», «и», «но»…
@@ -34,7 +35,7 @@ from .extract import sentence_regions
 from .models import Figure, RegionReport
 from .normalize import normalize
 from .present import Presentation, present_region
-from .reply import TELEGRAM_LIMIT, Span, answer_reply, plain, region_reply
+from .reply import REPLY_LIMIT, Span, answer_reply, plain, region_reply
 from .russian import disagreeing_numerals, reply_data
 
 __all__ = [
@@ -267,7 +268,9 @@ def violations(message: Shown, figures: Sequence[Figure]) -> list[Violation]:
         Violation("numerals", pair)
         for pair in disagreeing_numerals(_mask(message.text, message.quoted))
     )
-    if len(message.text.encode("utf-16-le")) // 2 > TELEGRAM_LIMIT:
+    # longer than the library ever makes a reply (Telegram's own limit is the transport's
+    # business: bot.limits, enforced when the reply is rendered)
+    if len(message.text) > REPLY_LIMIT:
         found.append(Violation("too_long", str(len(message.text))))
     if message.answer and not any(mark in message.text for mark in _SOURCE_MARKS):
         found.append(Violation("no_source", ""))

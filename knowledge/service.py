@@ -21,15 +21,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import (
+    Answer,
     BuildError,
     BuildReport,
     IndexInfo,
     IndexUnavailable,
     KnowledgeIndex,
     SkippedFile,
+    Source,
     load_index,
 )
+from .dialogue import PAGE, Exchange, converse
+from .followup import Turn
 from .index import _Analysed, analyse_article, build_index, build_lock
+from .present import present
 from .preview import ArticlePreview, preview_article
 from .reply import EXAMPLE_QUESTIONS
 from .seeds import (
@@ -61,6 +66,9 @@ UPLOAD_PREFIX = "upload"
 # the folder's own *.txt files), named ``<UTC time>--<file name>`` so the last one is found.
 TRASH_DIR = "trash"
 _TRASH_SEPARATOR = "--"
+# A question up to this long is answered on the event loop (a search takes about a
+# millisecond, less than a hop to a thread); a longer message goes to a worker thread.
+INLINE_SEARCH_CHARS = 200
 # From this many seed files a reload builds in a separate process (see _build_elsewhere):
 # even at 100 articles a build in a thread holds the interpreter lock long enough to delay
 # answers by ~300 ms; below this the ~1 s cost of starting a process is not worth it.
@@ -165,6 +173,35 @@ class KnowledgeService:
     def index(self) -> KnowledgeIndex:
         """The index to answer from right now (do not keep it across awaits)."""
         return self._index
+
+    async def ask(self, question: str) -> Answer:
+        """Answer a question from the current index, on the loop or in a thread (see
+        ``INLINE_SEARCH_CHARS``)."""
+        index = self._index
+        if len(question) <= INLINE_SEARCH_CHARS:
+            return index.search(question)
+        return await asyncio.to_thread(index.search, question)
+
+    async def converse(
+        self, text: str, previous: Turn | None, *, page: int = PAGE
+    ) -> Exchange:
+        """The next message of a conversation, understood against ``previous`` and answered
+        (``knowledge.dialogue.converse``), on the loop or in a thread like ``ask``."""
+        index = self._index
+        if len(text) <= INLINE_SEARCH_CHARS:
+            return converse(index, text, previous, page=page)
+        return await asyncio.to_thread(converse, index, text, previous, page=page)
+
+    async def snippet_context(
+        self, question: str, n: int, first_page: int
+    ) -> tuple[str, Source] | None:
+        """The paragraph around the ``n``-th snippet (from 0) of ``question``'s answer as
+        presented with ``first_page`` snippets on its first page (the «Источник» button),
+        with its article; on the loop or in a thread like ``ask``."""
+        index = self._index
+        if len(question) <= INLINE_SEARCH_CHARS:
+            return snippet_context(index, question, n, first_page)
+        return await asyncio.to_thread(snippet_context, index, question, n, first_page)
 
     @property
     def busy(self) -> bool:
@@ -516,6 +553,15 @@ def _read_parked(path: Path) -> bytes:
     if isinstance(data, str):
         raise InvalidSeed(data)
     return data
+
+
+def snippet_context(
+    index: KnowledgeIndex, question: str, n: int, first_page: int
+) -> tuple[str, Source] | None:
+    """The paragraph behind the ``n``-th snippet of ``question``'s presented answer, or
+    ``None`` when the answer has no such snippet (any more)."""
+    snippets = present(index.search(question), first_page).snippets
+    return index.context(snippets[n].passage_id) if 0 <= n < len(snippets) else None
 
 
 def _upload_name(origin: str = UPLOAD_PREFIX) -> str:

@@ -10,7 +10,6 @@ commands are named as such, and non-text messages in private chats get a hint.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
 from contextlib import suppress
@@ -25,8 +24,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.chat_action import ChatActionSender
 
 from knowledge import Answer
-from knowledge.dialogue import Exchange, converse, shown_ids
-from knowledge.followup import Turn
+from knowledge.dialogue import shown_ids
 from knowledge.intents import small_talk
 from knowledge.present import Presentation, present
 from knowledge.reply import EXAMPLE_QUESTIONS, answer_reply, small_talk_reply
@@ -76,8 +74,8 @@ async def answer_question(
     store: StateStore,
     state: FSMContext | None = None,
 ) -> None:
-    """Understand the question in the conversation's context, search (off the event loop
-    for a long message, with the typing indicator), record, keep the turn and reply.
+    """Understand the question in the conversation's context, search (the service decides
+    on the loop or in a thread; with the typing indicator), record, keep the turn and reply.
 
     Small talk («спасибо», «привет») is answered in kind, never searched, and leaves the
     conversation as it was: «а где?» after «спасибо» still continues the question before.
@@ -101,7 +99,7 @@ async def answer_question(
     ):
         count = page_size(message)
         previous = await recall(state)
-        exchange = await respond(service, question, previous, count)
+        exchange = await service.converse(question, previous, page=count)
     await remember(state, exchange.turn)
     answer, shown, start = exchange.answer, exchange.presentation, exchange.start
     lead = texts.understood(exchange.resolution.understood)
@@ -121,19 +119,6 @@ async def answer_question(
         answer_reply(shown, start, count, agreements_total(service), lead),
         reply_markup=answer_keyboard(token, shown, start, count) if token else None,
     )
-
-
-INLINE_SEARCH_CHARS = 200
-
-
-async def respond(
-    service: KnowledgeService, question: str, previous: Turn | None, count: int
-) -> Exchange:
-    """Understand and answer: on the event loop for an ordinary question (about a
-    millisecond — a thread hop costs more than that), in a worker thread for a long one."""
-    if len(question) <= INLINE_SEARCH_CHARS:
-        return converse(service.index, question, previous, page=count)
-    return await asyncio.to_thread(converse, service.index, question, previous, page=count)
 
 
 async def question_handler(
@@ -178,7 +163,7 @@ async def more_handler(
     if question is None or not isinstance(callback.message, Message):
         callback_answer.text = texts.STALE_BUTTON
         return
-    shown = _shown(service.index.search(question), callback.message)
+    shown = _shown(await service.ask(question), callback.message)
     count = shown.first_page
     start = max(0, callback_data.s)
     # an answer that said how it understood the question keeps saying it on every page
@@ -210,13 +195,7 @@ async def source_handler(
     if question is None or not isinstance(callback.message, Message):
         callback_answer.text = texts.STALE_BUTTON
         return
-    index = service.index
-    snippets = _shown(index.search(question), callback.message).snippets
-    context = (
-        index.context(snippets[callback_data.n].passage_id)
-        if 0 <= callback_data.n < len(snippets)
-        else None
-    )
+    context = await service.snippet_context(question, callback_data.n, page_size(callback.message))
     if context is None:
         callback_answer.text = texts.SOURCE_GONE
         return

@@ -37,7 +37,7 @@ def _title(text: str) -> str:
 async def inline_query_handler(inline_query: InlineQuery, service: KnowledgeService) -> None:
     """Receives an inline query: snippets with sources, or a button that opens the bot."""
     question = inline_query.query.strip()
-    answer = service.index.search(question) if question else None
+    answer = await service.ask(question) if question else None
     results: list[InlineQueryResultUnion] = []
     if answer is not None and answer.answered:
         shown = present(answer, MAX_RESULTS)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 
 import pytest
 from bot_testkit import UNSEEN
 
 from bot.config import Settings
-from knowledge import KnowledgeIndex
+from knowledge import Answer, KnowledgeIndex
+from knowledge.present import present
 from knowledge.service import (
+    INLINE_SEARCH_CHARS,
     TRASH_DIR,
     InvalidSeed,
     KnowledgeService,
@@ -188,6 +191,37 @@ async def test_removed_articles_go_to_the_trash_and_the_last_comes_back(
         service.close()
 
 
+class _ThreadRecordingIndex(KnowledgeIndex):
+    """The real index, noting which thread each search ran on."""
+
+    threads: list[str]
+
+    def search(self, question: str, limit: int = 9) -> Answer:
+        self.threads.append(threading.current_thread().name)
+        return super().search(question, limit)
+
+
+async def test_long_questions_are_searched_off_the_event_loop(settings: Settings) -> None:
+    """The service decides where a search runs, for every caller (questions, «Ещё»,
+    «Источник», inline): a question up to INLINE_SEARCH_CHARS on the loop, a longer one in a
+    worker thread, so a hostile 4 KB message never stalls other chats."""
+    index = _ThreadRecordingIndex(settings.index_path)
+    index.threads = []
+    service = KnowledgeService(index, settings.seeds_dir, settings.index_path, close_delay=0)
+    try:
+        short = "Сколько было посетителей?"
+        long = short + " " + "и " * INLINE_SEARCH_CHARS
+        loop_thread = threading.current_thread().name
+        assert (await service.ask(short)).answered
+        await service.ask(long)
+        assert await service.snippet_context(short, 0, 3) is not None
+        await service.snippet_context(long, 0, 3)
+        assert index.threads[0] == loop_thread and index.threads[2] == loop_thread
+        assert index.threads[1] != loop_thread and index.threads[3] != loop_thread
+    finally:
+        service.close()
+
+
 async def test_a_failed_reload_undoes_a_removal_and_an_empty_trash_is_said(
     settings: Settings,
 ) -> None:
@@ -235,5 +269,23 @@ async def test_remove_never_follows_a_link_or_leaves_the_folder(settings: Settin
             with pytest.raises(InvalidSeed):
                 await service.remove(name)
         assert target.is_file() and not (settings.seeds_dir / TRASH_DIR).exists()
+    finally:
+        service.close()
+
+
+async def test_snippet_context_is_the_paragraph_of_that_snippet(settings: Settings) -> None:
+    """«Источник» of snippet n (as presented): the paragraph holding it, with its article;
+    nothing for a snippet the answer does not have."""
+    service = open_service(settings)
+    try:
+        question = "Что выпускает Полесье?"
+        snippets = present(await service.ask(question), 3).snippets
+        found = await service.snippet_context(question, 0, 3)
+        assert found is not None
+        paragraph, source = found
+        assert snippets[0].text.split(". ")[0][:30] in paragraph
+        assert source == snippets[0].source
+        assert await service.snippet_context(question, len(snippets), 3) is None
+        assert await service.snippet_context(question, -1, 3) is None
     finally:
         service.close()

@@ -35,13 +35,15 @@ from typing import Any, Literal
 
 from aiohttp import web
 
-from .telegram_text import (
-    MAX_CAPTION_LENGTH,
-    TextError,
-    formatted_text,
+from bot.limits import (
+    CALLBACK_TEXT_LIMIT,
+    CAPTION_LIMIT,
+    INLINE_RESULTS_LIMIT,
+    RESULT_ID_LIMIT,
     utf16_len,
-    validate_reply_markup,
 )
+
+from .telegram_text import TextError, formatted_text, validate_reply_markup
 
 __all__ = ["Call", "Fault", "FakeTelegram", "ANONYMOUS_ADMIN_ID", "DEFAULT_TOKEN"]
 
@@ -1385,7 +1387,7 @@ class FakeTelegram:
                 "query is too old and response timeout expired or query ID is invalid"
             )
         text = params.get("text")
-        if text is not None and len(str(text)) > 200:
+        if text is not None and len(str(text)) > CALLBACK_TEXT_LIMIT:
             raise bad_request("MESSAGE_TOO_LONG")
         url = params.get("url")
         if url is not None and not str(url).startswith(("https://t.me/", "tg://")):
@@ -1409,7 +1411,7 @@ class FakeTelegram:
         results = params.get("results")
         if not isinstance(results, list):
             raise bad_request("can't parse inline query results JSON object")
-        if len(results) > 50:
+        if len(results) > INLINE_RESULTS_LIMIT:
             raise bad_request("RESULTS_TOO_MUCH")
         seen: set[str] = set()
         for result in results:
@@ -1439,7 +1441,7 @@ class FakeTelegram:
         if not isinstance(result, dict) or result.get("type") not in _INLINE_RESULT_TYPES:
             raise bad_request("RESULT_TYPE_INVALID")
         result_id = result.get("id")
-        if not isinstance(result_id, str) or not 1 <= len(result_id.encode()) <= 64:
+        if not isinstance(result_id, str) or not 1 <= len(result_id.encode()) <= RESULT_ID_LIMIT:
             raise bad_request("RESULT_ID_INVALID")
         if result_id in seen:
             raise bad_request("RESULT_ID_DUPLICATE")
@@ -1468,7 +1470,7 @@ class FakeTelegram:
                     result.get("caption"),
                     result.get("parse_mode"),
                     result.get("caption_entities"),
-                    max_length=MAX_CAPTION_LENGTH,
+                    max_length=CAPTION_LIMIT,
                     allow_empty=True,
                     too_long_error="MEDIA_CAPTION_TOO_LONG",
                     strict_ampersand=self.strict_ampersand,

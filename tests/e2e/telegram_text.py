@@ -24,25 +24,25 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.limits import (
+    CALLBACK_DATA_LIMIT,
+    KEYBOARD_BUTTONS_LIMIT,
+    ROW_BUTTONS_LIMIT,
+    TEXT_LIMIT,
+    utf16_len,
+)
+
 __all__ = [
     "ENTITY_TYPES",
-    "MAX_CALLBACK_DATA_BYTES",
-    "MAX_TEXT_LENGTH",
     "TextError",
     "formatted_text",
     "parse_html",
     "parse_markdown",
     "parse_markdown_v2",
-    "utf16_len",
     "validate_entities",
     "validate_reply_markup",
 ]
 
-MAX_TEXT_LENGTH = 4096
-MAX_CAPTION_LENGTH = 1024
-MAX_CALLBACK_DATA_BYTES = 64
-MAX_BUTTONS = 100
-MAX_BUTTONS_PER_ROW = 8
 
 ENTITY_TYPES = frozenset(
     {
@@ -74,11 +74,6 @@ _TRIM = " \t\n\r\x0b\x0c\x00"
 
 class TextError(ValueError):
     """Telegram would answer 400 with this description (after ``Bad Request: ``)."""
-
-
-def utf16_len(text: str) -> int:
-    """Length in UTF-16 code units (what Telegram's offsets count)."""
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _byte_offset(text: str, index: int) -> int:
@@ -605,7 +600,7 @@ def formatted_text(
     parse_mode: Any = None,
     entities: Any = None,
     *,
-    max_length: int = MAX_TEXT_LENGTH,
+    max_length: int = TEXT_LIMIT,
     allow_empty: bool = False,
     empty_error: str = "message text is empty",
     too_long_error: str = "message is too long",
@@ -695,12 +690,12 @@ def validate_reply_markup(markup: Any, *, inline_only: bool = False) -> dict[str
             raise TextError('field "inline_keyboard" must be an Array of Arrays')
         count = 0
         for row in rows:
-            if len(row) > MAX_BUTTONS_PER_ROW:
+            if len(row) > ROW_BUTTONS_LIMIT:
                 raise TextError("BUTTON_TYPE_INVALID: too many buttons in a row")
             for button in row:
                 _validate_inline_button(button)
                 count += 1
-        if count > MAX_BUTTONS:
+        if count > KEYBOARD_BUTTONS_LIMIT:
             raise TextError("reply markup is too long")
         return markup
     if inline_only:
@@ -737,7 +732,7 @@ def _validate_inline_button(button: Any) -> None:
     if action == "callback_data":
         data = button["callback_data"]
         if not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= (
-            MAX_CALLBACK_DATA_BYTES
+            CALLBACK_DATA_LIMIT
         ):
             raise TextError("BUTTON_DATA_INVALID")
     elif action == "url" and not valid_button_url(button["url"]):

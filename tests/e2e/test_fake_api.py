@@ -43,9 +43,11 @@ from aiogram.utils.backoff import BackoffConfig
 from aiogram.utils.formatting import Bold, Text, TextLink
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.limits import utf16_len
+
 from .conftest import make_bot
 from .fake_api import ANONYMOUS_ADMIN_ID, FakeTelegram
-from .telegram_text import parse_html, parse_markdown, parse_markdown_v2, utf16_len
+from .telegram_text import parse_html, parse_markdown, parse_markdown_v2
 
 
 def keyboard(*buttons: InlineKeyboardButton) -> InlineKeyboardMarkup:

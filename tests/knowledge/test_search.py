@@ -8,7 +8,7 @@ import pytest
 
 from knowledge import KnowledgeIndex, build_index
 from knowledge.evaluate import evaluate, load_cases
-from knowledge.reply import TELEGRAM_LIMIT, answer_reply, plain
+from knowledge.reply import REPLY_LIMIT, answer_reply, plain
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -96,7 +96,7 @@ def test_declines_what_the_articles_do_not_say(
     if reason:
         assert answer.decline_reason == reason
     text = plain(answer_reply(answer))
-    assert "/region" in text and len(text) < TELEGRAM_LIMIT
+    assert "/region" in text and len(text) < REPLY_LIMIT
 
 
 def test_decline_names_the_unknown_entity(seeds_index: KnowledgeIndex) -> None:
@@ -128,7 +128,7 @@ def test_role_questions_name_the_person(seeds_index: KnowledgeIndex) -> None:
 def test_hostile_input_never_raises(seeds_index: KnowledgeIndex, question: str) -> None:
     """Query syntax, SQL, markup and control characters are just text."""
     answer = seeds_index.search(question)
-    assert len(plain(answer_reply(answer))) < TELEGRAM_LIMIT
+    assert len(plain(answer_reply(answer))) < REPLY_LIMIT
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,9 @@
 checks every reply must pass (what Telegram would accept).
 
 ``LocalSession`` already refuses what Telegram refuses (a refused call comes back as an error
-and is recorded with ``error`` set); ``check_call`` states the same limits once more from the
-outside, so a change to the session cannot quietly weaken these tests.
+and is recorded with ``error`` set); ``check_call`` checks every recorded request against the
+same limits (``bot.limits``) from the outside, so a change to the session's checks cannot
+quietly weaken these tests.
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ from aiogram.types import ErrorEvent
 from bot_testkit import Harness
 
 from bot.config import Settings
-from bot.local import LocalCall, utf16_len
+from bot.limits import (
+    CALLBACK_DATA_LIMIT,
+    CALLBACK_TEXT_LIMIT,
+    INLINE_RESULTS_LIMIT,
+    RESULT_ID_LIMIT,
+    TEXT_LIMIT,
+    utf16_len,
+)
+from bot.local import LocalCall
 
-TEXT_LIMIT = 4096
-CALLBACK_DATA_LIMIT = 64
-CALLBACK_TEXT_LIMIT = 200
-INLINE_RESULTS_LIMIT = 50
 NOT_MODIFIED = "message is not modified"
 # Calls a person in the chat would notice.
 VISIBLE = frozenset({"sendMessage", "editMessageText", "sendChatAction", "answerInlineQuery"})
@@ -110,7 +115,7 @@ def check_call(call: LocalCall) -> None:
         for result in results:
             content = result["input_message_content"]
             check_text(content.get("message_text"), content.get("entities"), "inline result")
-            assert 1 <= len(str(result["id"]).encode()) <= 64
+            assert 1 <= len(str(result["id"]).encode()) <= RESULT_ID_LIMIT
             assert result.get("title")
 
 

@@ -37,6 +37,7 @@ from rel_checks import NOT_MODIFIED, Rig, check_call, sent_texts, visible
 
 from bot import texts
 from bot.config import Settings
+from bot.limits import utf16_prefix
 from bot.local import LOCAL_BOT_USERNAME, LocalCall, LocalChat
 from knowledge.reply import EXAMPLE_QUESTIONS
 
@@ -159,16 +160,11 @@ def _join(parts: list[tuple[str, str]], separator: str) -> tuple[frozenset[str],
     return frozenset(tag for tag, _ in parts), separator.join(text for _, text in parts)
 
 
-def fit_utf16(text: str, units: int) -> str:
-    """The longest prefix of ``text`` within ``units`` UTF-16 units, never half an emoji."""
-    return text.encode("utf-16-le")[: units * 2].decode("utf-16-le", errors="ignore")
-
-
 def _long(part: tuple[str, str], units: int) -> tuple[frozenset[str], str]:
     tag, text = part
     text = text if text.strip() else "а"
     repeated = (text + " ") * (units // max(1, len(text)) + 1)
-    return frozenset({tag, "long4096"}), fit_utf16(repeated, units)
+    return frozenset({tag, "long4096"}), utf16_prefix(repeated, units)
 
 
 TEXT = st.one_of(
@@ -337,7 +333,7 @@ CALLBACK_DATA = st.one_of(
 
 INLINE_QUERY = st.one_of(
     st.sampled_from(QUESTIONS),
-    TEXT.map(lambda tagged: fit_utf16(tagged[1], 256)),
+    TEXT.map(lambda tagged: utf16_prefix(tagged[1], 256)),
     st.text(max_size=256),
     st.integers(0, 256).map(lambda n: ("Сколько было посетителей? " * 12)[:n]),
 )
@@ -667,7 +663,7 @@ def test_inline_queries_of_every_length(fuzz: Fuzz) -> None:
 
     async def sweep() -> None:
         for n in range(0, 300):
-            query = fit_utf16(base * 6, n)
+            query = utf16_prefix(base * 6, n)
             calls = await chat.inline(query)
             fuzz.fed += 1
             for call in calls:
