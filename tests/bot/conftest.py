@@ -1,7 +1,7 @@
 """Bot tests run the real dispatcher on an in-process Bot API (``bot.local``): no network.
 
-Each test gets its own copy of the seeds and of an index built once per session from the
-project's real seed articles, so reloads and uploads never touch another test's files.
+Each test gets its own copy of the seeds and of the seed index built once per run
+(``tests/conftest.py``), so reloads and uploads never touch another test's files.
 """
 
 from __future__ import annotations
@@ -10,25 +10,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bot_testkit import SEEDS, Harness, own_copy_settings
+from bot_testkit import Harness, own_copy_settings
 from redis_server import RedisServer
 
 from bot.config import Settings
-from knowledge import build_index
-
-
-@pytest.fixture(scope="session")
-def built_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's seeds indexed once for the whole test session."""
-    path = tmp_path_factory.mktemp("index") / "index.db"
-    build_index(SEEDS, path)
-    return path
 
 
 @pytest.fixture
-def settings(tmp_path: Path, built_index: Path) -> Settings:
+def settings(tmp_path: Path, seeds_index_path: Path) -> Settings:
     """Settings pointing at this test's own copy of the seeds and the index."""
-    return own_copy_settings(tmp_path, built_index)
+    return own_copy_settings(tmp_path, seeds_index_path)
 
 
 @pytest.fixture

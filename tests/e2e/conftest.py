@@ -60,7 +60,10 @@ _PASS_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
 
 
 class BotProcess:
-    """``python -m bot run`` against the loopback server, its output kept for assertions."""
+    """``python -m bot run`` against the loopback server, its output kept for assertions.
+
+    ``index`` (the run's seed index) is copied in before the first start: the seeds are
+    copied with their times, so the bot finds it fresh and starts without building."""
 
     def __init__(
         self,
@@ -69,8 +72,10 @@ class BotProcess:
         *,
         admin_id: int = ADMIN_ID,
         extra_env: dict[str, str] | None = None,
+        index: Path | None = None,
     ) -> None:
         self.tg = tg
+        self.index = index
         self.workdir = workdir
         self.seeds = workdir / "seeds"
         self.admin_id = admin_id
@@ -103,6 +108,8 @@ class BotProcess:
             shutil.copytree(SEEDS, self.seeds)
             for path in self.seeds.iterdir():
                 path.chmod(0o644)
+            if self.index is not None:
+                shutil.copyfile(self.index, self.workdir / "index.db")
         mark = self.tg.mark()
         # cwd is a scratch directory, so a developer's .env cannot leak into the test
         self.proc = await asyncio.create_subprocess_exec(
@@ -146,6 +153,12 @@ class BotProcess:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.returncode is None
 
+    async def ensure_running(self) -> None:
+        """Start the process again if a test stopped it (its seeds, index and state stay)."""
+        if not self.alive:
+            await asyncio.gather(*self._readers, return_exceptions=True)
+            await self.start()
+
     async def terminate(self, timeout: float = 10.0) -> int:
         """SIGTERM, and the exit code (kills after ``timeout``)."""
         assert self.proc is not None
@@ -177,13 +190,21 @@ async def e2e_tg() -> AsyncIterator[FakeTelegram]:
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def bot_process(
-    e2e_tg: FakeTelegram, tmp_path_factory: pytest.TempPathFactory
+async def module_bot(
+    e2e_tg: FakeTelegram, tmp_path_factory: pytest.TempPathFactory, seeds_index_path: Path
 ) -> AsyncIterator[BotProcess]:
-    """The real bot, started once per module; killed at the end if a test did not stop it."""
-    process = BotProcess(e2e_tg, tmp_path_factory.mktemp("bot"))
+    """The real bot for a module (start-up costs seconds); killed at the end."""
+    process = BotProcess(e2e_tg, tmp_path_factory.mktemp("bot"), index=seeds_index_path)
     try:
         await process.start()
         yield process
     finally:
         await process.kill()
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def bot_process(module_bot: BotProcess) -> BotProcess:
+    """The module's bot, running: a test that stopped it (SIGTERM) does not stop the next
+    one, whatever order the tests run in."""
+    await module_bot.ensure_running()
+    return module_bot

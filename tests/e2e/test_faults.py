@@ -24,7 +24,8 @@ What the bot does, and why:
 * The article download failing during an admin upload: the admin is told in Russian that the
   file could not be fetched, and nothing is written to ``SEEDS_DIR``.
 
-One bot process serves the module; the tests run in file order and the last one stops it.
+One bot process serves the module; no test relies on another having run (a test that stops
+it leaves it to be started again for the next one).
 """
 
 from __future__ import annotations
@@ -571,7 +572,7 @@ async def test_admin_upload_when_the_download_fails(
     assert seeds_state(bot_process)[added.pop()] == article
 
 
-# -- shutdown (keep last) ----------------------------------------------------------------------
+# -- shutdown ------------------------------------------------------------------------------------
 
 
 async def test_sigterm_after_all_the_faults_exits_zero(

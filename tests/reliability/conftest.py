@@ -19,25 +19,16 @@ BOT_TESTS = Path(__file__).resolve().parent.parent / "bot"
 if str(BOT_TESTS) not in sys.path:
     sys.path.insert(0, str(BOT_TESTS))
 
-from bot_testkit import SEEDS, own_copy_settings  # noqa: E402
+from bot_testkit import own_copy_settings  # noqa: E402
 from rel_checks import Rig  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
-from knowledge import build_index  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def seeds_index_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's five seed articles indexed once for the whole session."""
-    path = tmp_path_factory.mktemp("rel-index") / "index.db"
-    build_index(SEEDS, path)
-    return path
 
 
 @pytest.fixture
-def rel_settings(tmp_path: Path, seeds_index_file: Path) -> Settings:
+def rel_settings(tmp_path: Path, seeds_index_path: Path) -> Settings:
     """Settings on this test's own seeds copy, index copy and state database; no throttle."""
-    return own_copy_settings(tmp_path, seeds_index_file)
+    return own_copy_settings(tmp_path, seeds_index_path)
 
 
 @pytest.fixture
