@@ -364,39 +364,47 @@ def _describe(
         if plan.content_total
         else 1.0
     )
-    listed = -1
-    if plan.list_kinds:
-        named = {
-            x
-            for r in unit_rows
-            for x in r.lemmas
-            if x.startswith("ent") and entity_kind(x) in plan.list_kinds
-        }
-        listed = min(len(named), LIST_CAP)
     cue_order = plan.cue_order
-    satisfied = plan.required <= flags
-    if satisfied and plan.counted_ok is not None:
-        # «сколько компаний …» needs a figure that counts companies, if the articles count
-        # that thing anywhere among the candidates
-        satisfied = any(r.id in plan.counted_ok for r in unit_rows)
-    elif satisfied and "count" in plan.required:
-        # nothing counts it: a number will do, unless every number in the snippet is known
-        # to count something else («10 документов»)
-        satisfied = not all(r.id in plan.counting for r in unit_rows if "count" in r.flags)
     return UnitFeatures(
         coverage,
         content,
         tuple([c for c in cue_order if c in flags]) if cue_order else (),
         "date" in cue_order and "date" in flags and "day" not in flags,
         bool(plan.boost) and any(r.stems & plan.boost for r in unit_rows),
-        listed,
+        _listed(plan, unit_rows) if plan.list_kinds else -1,
         bool(plan.role_ids) and any(r.id in plan.role_ids for r in unit_rows),
         bool(plan.verified) and any(r.id in plan.verified for r in unit_rows),
-        satisfied,
+        _satisfied(plan, unit_rows, flags),
         penalty,
         factor,
         coverage - alone if factor and alone >= 0.0 else 0.0,
     )
+
+
+def _listed(plan: Plan, unit_rows: tuple[Row, ...]) -> int:
+    """How many places of the kind a list question asks for a unit names (at most 5)."""
+    named = {
+        x
+        for r in unit_rows
+        for x in r.lemmas
+        if x.startswith("ent") and entity_kind(x) in plan.list_kinds
+    }
+    return min(len(named), LIST_CAP)
+
+
+def _satisfied(plan: Plan, unit_rows: tuple[Row, ...], flags: frozenset[str]) -> bool:
+    """Whether a unit holds the kind of value the question requires."""
+    if not plan.required <= flags:
+        return False
+    if plan.counted_ok is not None:
+        # «сколько компаний …» needs a figure that counts companies, if the articles count
+        # that thing anywhere among the candidates
+        return any(r.id in plan.counted_ok for r in unit_rows)
+    if "count" in plan.required:
+        # nothing counts it: a number will do, unless every number in the snippet is known
+        # to count something else («10 документов»)
+        return not all(r.id in plan.counting for r in unit_rows if "count" in r.flags)
+    return True
 
 
 def _partner_factor(leans_back: bool, same_paragraph: bool) -> float:
