@@ -27,8 +27,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import ROOT, current_rss_mb, load_jsonl, self_maxrss_mb  # noqa: E402
 
-PHASES = ("analyze", "_candidates", "_rank", "_answer_figures", "_answer_agreements",
-          "_answer_people", "_topics")
+# The stages of knowledge/search/ (module, attribute, label); rank holds candidates, features,
+# scoring and the second look.
+PHASES = (
+    ("knowledge.search.pipeline", "analyze", "question"),
+    ("knowledge.search.people", "People.for_roles", "people"),
+    ("knowledge.search.pipeline", "rank", "rank"),
+    ("knowledge.search.pipeline", "candidates", "  candidates"),
+    ("knowledge.search.pipeline", "describe_units", "  features"),
+    ("knowledge.search.pipeline", "score", "  scoring"),
+    ("knowledge.search.pipeline", "_second_look", "  second look"),
+    ("knowledge.search.pipeline", "decide", "decision"),
+    ("knowledge.search.facts", "Facts.for_answer", "facts: figures"),
+    ("knowledge.search.facts", "Facts.agreements_for_answer", "facts: agreements"),
+    ("knowledge.search.people", "People.named_in", "people named"),
+    ("knowledge.search.regions", "Regions.topics", "regions: topics"),
+)
 
 
 def _stats(prof: cProfile.Profile, top: int) -> str:
@@ -40,22 +54,28 @@ def _stats(prof: cProfile.Profile, top: int) -> str:
     return buf.getvalue()
 
 
-def _phase_timer(index: Any) -> dict[str, float]:
-    """Wrap the engine's phases (methods of this index object) to time each of them."""
+def _phase_timer() -> dict[str, float]:
+    """Wrap the search's stage functions to time each of them (for this process)."""
+    import importlib
+
     spent: dict[str, float] = defaultdict(float)
-    for name in PHASES:
-        fn = getattr(index, name, None)
+    for module_name, attribute, label in PHASES:
+        owner: Any = importlib.import_module(module_name)
+        *path, name = attribute.split(".")
+        for part in path:
+            owner = getattr(owner, part)
+        fn = getattr(owner, name, None)
         if fn is None:
             continue
 
-        def wrapped(*a: Any, __fn: Any = fn, __name: str = name, **kw: Any) -> Any:
+        def wrapped(*a: Any, __fn: Any = fn, __label: str = label, **kw: Any) -> Any:
             t0 = time.perf_counter()
             try:
                 return __fn(*a, **kw)
             finally:
-                spent[__name] += time.perf_counter() - t0
+                spent[__label] += time.perf_counter() - t0
 
-        setattr(index, name, wrapped)
+        setattr(owner, name, wrapped)
     return spent
 
 
@@ -100,7 +120,7 @@ def profile_search(args: argparse.Namespace) -> None:
     if warmup:
         print(f"warm-up: {len(warmup)} questions in {time.perf_counter() - t0:.2f} s "
               "(includes the index's lazy initialisation)")
-    spent_total = _phase_timer(index)
+    spent_total = _phase_timer()
     per_question = []
     prof = cProfile.Profile()
     for q in questions:
@@ -115,8 +135,8 @@ def profile_search(args: argparse.Namespace) -> None:
     total = sum(e for e, _, _ in per_question)
     print(f"{len(questions)} questions, {total:.2f} s under cProfile "
           f"({1000 * total / len(questions):.1f} ms each on average)\n")
-    print("time by phase (share of all search time; _rank includes _candidates):")
-    for name in PHASES:
+    print("time by stage (share of all search time; rank includes the indented ones):")
+    for _, _, name in PHASES:
         if name in spent_total:
             share = 100 * spent_total[name] / total
             print(f"  {name:<20} {spent_total[name]:8.2f} s  {share:5.1f} %")
