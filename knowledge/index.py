@@ -34,7 +34,7 @@ from .answer_types import ordered
 from .coreference import link_people, merge_people
 from .lexicon import gazetteer
 from .models import BuildReport, SkippedFile
-from .passages import Facts, article_rows
+from .passages import Facts, article_rows, main_regions
 from .schema import probe_tables
 from .seeds import Article, failure, read_seeds, seed_names
 
@@ -74,20 +74,6 @@ def seeds_fingerprint(seeds_dir: Path) -> str:
             continue
         digest.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:20]
-
-
-def _main_regions(counts: Counter[str]) -> list[str]:
-    """The regions an article is about (not countries): its most mentioned ones."""
-    entries = gazetteer().entries
-    local = [
-        (k, n)
-        for k, n in counts.most_common()
-        if k in entries and entries[k].kind not in ("country", "city")
-    ]
-    if not local:
-        return []
-    top = local[0][1]
-    return [k for k, n in local if n >= max(2, (top + 1) // 2)] or [local[0][0]]
 
 
 # Below this many articles starting worker processes costs more than it saves.
@@ -272,7 +258,7 @@ def _collect(
         corpus.region_articles.update(regions.keys())
         corpus.articles.append(
             {
-                "regions": " ".join(_main_regions(regions)),
+                "regions": " ".join(main_regions(regions)),
                 "id": article.id,
                 "title": article.title,
                 "date": article.date.isoformat() if article.date else None,

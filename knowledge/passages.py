@@ -15,12 +15,12 @@ from .answer_types import ordered
 from .coreference import clues
 from .extract import article_regions, extract_people
 from .figures import extract_figures
-from .lexicon import months
+from .lexicon import gazetteer, months
 from .normalize import lemma, normalize, words
 from .seeds import Article
 from .sentences import split_paragraphs
 
-__all__ = ["Facts", "article_rows"]
+__all__ = ["Facts", "article_rows", "main_regions"]
 
 _TODAY = re.compile(r"\bсегодн(?:я|яшн)", re.IGNORECASE)
 _RANGE = re.compile(
@@ -136,3 +136,17 @@ def _today_words(article: Article) -> tuple[str, ...]:
         elif end == (day, month):
             found += ["последний", "день", "закрытие"]
     return tuple(dict.fromkeys(found))
+
+
+def main_regions(counts: Counter[str]) -> list[str]:
+    """The regions an article is about (not countries): its most mentioned ones."""
+    entries = gazetteer().entries
+    local = [
+        (k, n)
+        for k, n in counts.most_common()
+        if k in entries and entries[k].kind not in ("country", "city")
+    ]
+    if not local:
+        return []
+    top = local[0][1]
+    return [k for k, n in local if n >= max(2, (top + 1) // 2)] or [local[0][0]]

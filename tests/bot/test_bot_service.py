@@ -202,9 +202,9 @@ class _ThreadRecordingIndex(KnowledgeIndex):
 
 
 async def test_long_questions_are_searched_off_the_event_loop(settings: Settings) -> None:
-    """The service decides where a search runs, for every caller (questions, «Ещё»,
-    «Источник», inline): a question up to INLINE_SEARCH_CHARS on the loop, a longer one in a
-    worker thread, so a hostile 4 KB message never stalls other chats."""
+    """The service decides where a search runs, for every caller (a conversation's message,
+    «Ещё», «Источник», inline): a question up to INLINE_SEARCH_CHARS on the loop, a longer one
+    in a worker thread, so a hostile 4 KB message never stalls other chats."""
     index = _ThreadRecordingIndex(settings.index_path)
     index.threads = []
     service = KnowledgeService(index, settings.seeds_dir, settings.index_path, close_delay=0)
@@ -216,8 +216,10 @@ async def test_long_questions_are_searched_off_the_event_loop(settings: Settings
         await service.ask(long)
         assert await service.snippet_context(short, 0, 3) is not None
         await service.snippet_context(long, 0, 3)
-        assert index.threads[0] == loop_thread and index.threads[2] == loop_thread
-        assert index.threads[1] != loop_thread and index.threads[3] != loop_thread
+        assert (await service.converse(short, None)).answer.answered
+        await service.converse(long, None)
+        on_loop = [t == loop_thread for t in index.threads]
+        assert on_loop == [True, False, True, False, True, False], index.threads
     finally:
         service.close()
 

@@ -20,7 +20,7 @@ from knowledge.search.store import IndexUnavailable, Store
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from check_size import oversized  # noqa: E402
+from check_size import KNOWN, oversized  # noqa: E402
 
 
 @pytest.mark.parametrize(
@@ -104,6 +104,7 @@ def test_an_index_of_another_layout_is_refused(tmp_path: Path) -> None:
     for table in TABLES:
         columns = [c for c in table.columns if not (table.name == "passages" and c == "flags")]
         conn.execute(f"CREATE TABLE {table.name} ({', '.join(columns)})")
+    conn.execute("CREATE VIRTUAL TABLE passages_fts USING fts5(lemmas, stems)")
     conn.commit()
     conn.close()
     assert missing_columns({t.name: frozenset(t.columns) for t in TABLES}) == []
@@ -112,5 +113,10 @@ def test_an_index_of_another_layout_is_refused(tmp_path: Path) -> None:
 
 
 def test_library_modules_and_functions_stay_small() -> None:
-    """No module of knowledge/ over 500 lines, no function over 60 (scripts/check_size.py)."""
+    """No module of knowledge/ over 500 lines, no function over 60 (scripts/check_size.py);
+    the known exceptions are still over (the list only ever shrinks)."""
     assert oversized() == []
+    everything = " ".join(oversized(known=frozenset()))
+    for name in KNOWN:
+        path, _, function = name.partition(":")
+        assert (f" {function}:" if function else f"{path}:") in everything, name

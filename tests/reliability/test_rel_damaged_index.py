@@ -66,13 +66,13 @@ def overwrite_page(path: Path, table: str) -> None:
 
 
 @pytest.fixture
-def fresh(tmp_path: Path, seeds_index_file: Path) -> tuple[Path, Path]:
+def fresh(tmp_path: Path, seeds_index_path: Path) -> tuple[Path, Path]:
     """A copy of the seeds (times kept) and of their index: fresh by its metadata."""
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)
     index = tmp_path / "data" / "index.db"
     index.parent.mkdir()
-    shutil.copyfile(seeds_index_file, index)
+    shutil.copyfile(seeds_index_path, index)
     assert not index_is_stale(seeds, index)
     return seeds, index
 
