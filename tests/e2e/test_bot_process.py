@@ -527,7 +527,7 @@ async def test_admin_upload_adds_an_article_found_without_restart(
 
 def _stats(text: str) -> tuple[int, int]:
     """(questions, 👍) of a /stats reply."""
-    questions = re.search(r"(\d+)", text)
+    questions = re.search(r"Вопросов\D{0,5}(\d+)", text)
     likes = re.search(r"👍\D{0,5}(\d+)", text)
     return (int(questions.group(1)) if questions else 0, int(likes.group(1)) if likes else 0)
 

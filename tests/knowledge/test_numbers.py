@@ -17,9 +17,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from knowledge import KnowledgeIndex, build_index
-from knowledge.analysis import number_tokens
 from knowledge.figures import extract_figures
-from knowledge.numbers import MAX_DIGITS, read_number
+from knowledge.numbers import MAX_DIGITS, number_tokens, read_number
 from knowledge.reply import answer_reply
 
 UNSEEN = Path(__file__).resolve().parents[1] / "fixtures" / "unseen"

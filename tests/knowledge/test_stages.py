@@ -60,9 +60,9 @@ def features(**values: object) -> UnitFeatures:
 
 
 def test_question_analysis_is_a_list_of_named_steps() -> None:
-    """Words, cues, numbers, places, then terms: each step a function of its own."""
+    """Layout, words, cues, numbers, places, then terms: each step a function of its own."""
     names = [step.__name__ for step in question.STEPS]
-    assert names[0] == "read_words" and names[-1] == "number_terms"
+    assert names[:2] == ["read_layout", "read_words"] and names[-1] == "number_terms"
     assert {"read_cues", "read_places", "person_terms", "word_terms"} <= set(names)
 
 

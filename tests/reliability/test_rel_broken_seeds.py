@@ -391,7 +391,7 @@ async def test_an_article_that_fails_analysis_is_skipped_and_named(
     through and names it with the error; the same article as an upload is refused and not
     saved."""
     h = rig.harness
-    monkeypatch.setattr("knowledge.index.extract_figures", _figures_fail_on_marker)
+    monkeypatch.setattr("knowledge.passages.extract_figures", _figures_fail_on_marker)
     broken = (UNSEEN / "u02_tass_results.txt").read_text(encoding="utf-8") + "\nСБОЙ-РАЗБОРА."
     (h.settings.seeds_dir / "broken.txt").write_text(broken, encoding="utf-8")
     (h.settings.seeds_dir / "grodno.txt").write_bytes(
@@ -421,7 +421,7 @@ async def test_any_build_error_is_a_failed_reload_and_the_upload_is_removed(
     h = rig.harness
     before = digest(h.settings.index_path)
     seeds = sorted(p.name for p in h.settings.seeds_dir.iterdir())
-    monkeypatch.setattr("knowledge.index._link_people", _link_people_fails)
+    monkeypatch.setattr("knowledge.index.link_people", _link_people_fails)
     (report,) = sent_texts(await h.admin().send("/reload"))
     assert report.startswith("Индекс не перестроен: сборка не удалась: ValueError: cannot"), report
     assert "Продолжаю отвечать по прежнему индексу (5 статей)" in report
@@ -442,7 +442,7 @@ def test_start_up_serves_the_old_index_whatever_the_build_error(
     settings = rig.harness.settings
     (settings.seeds_dir / "grodno.txt").write_bytes((UNSEEN / "u01_belta_grodno.txt").read_bytes())
     before = digest(settings.index_path)
-    monkeypatch.setattr("knowledge.index._link_people", _link_people_fails)
+    monkeypatch.setattr("knowledge.index.link_people", _link_people_fails)
     service, report = KnowledgeService.open(settings.seeds_dir, settings.index_path)
     assert report is None and service.index.info.articles == 5
     service.close()
