@@ -80,7 +80,11 @@ def _good(f: UnitFeatures) -> bool:
 
 def decide(query: Query, ranked: Sequence[Scored], limit: int) -> Decision:
     """Answer from the ranked units (best first), or decline."""
-    good = [u for u in ranked if _good(u.features)]
+    good = [
+        u
+        for u in ranked
+        if u.features.coverage >= MIN_COVERAGE and u.features.content >= MIN_CONTENT
+    ]
     if good and not good[0].features.satisfied:
         # the articles speak of it, but none of those passages gives the number / date /
         # time asked for (unsatisfied units rank last, so good[0] is the best there is)

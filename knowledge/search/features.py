@@ -10,7 +10,6 @@ scoring stage computes its score and the decision stage whether to answer at all
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..answer_types import ANSWER_TYPES, REQUIRED
@@ -103,9 +102,9 @@ class UnitFeatures(NamedTuple):
 Candidate = tuple[tuple[Row, ...], tuple[str, ...], UnitFeatures]
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """What the features need to know about a question, worked out once per question."""
+class Plan(NamedTuple):
+    """What the features need to know about a question, worked out once per question (a
+    tuple: the unit loop unpacks it in one step)."""
 
     terms: tuple[Term, ...]
     weights: list[float]
@@ -344,37 +343,38 @@ def _describe(
 
     ``alone`` is the coverage of the candidate sentence alone (-1 when it was not a unit):
     what a neighbour adds is measured against it."""
+    (
+        _, weights, total, content_idx, content_total, cue_order, _, required, list_kinds,
+        person_of_place, strict, _, _, role_ids, verified, boost,
+    ) = plan  # fmt: skip
     flags = unit_rows[0].flags.union(*(r.flags for r in unit_rows[1:]))
-    content_idx = plan.content_idx
-    if plan.person_of_place and "person" in flags:
+    if person_of_place and "person" in flags:
         matches = [
             max(m, PERSON_OF_PLACE_MATCH) if i in content_idx else m
             for i, m in enumerate(matches)
         ]
     # a region the question names must be what the snippet (or its article) is about
-    if plan.strict_entities and any(
+    if strict and any(
         e not in row.article_regions and all(e not in r.lemmas for r in unit_rows)
-        for e in plan.strict_entities
+        for e in strict
     ):
         return None
-    weights = plan.weights
-    coverage = sum(w * m for w, m in zip(weights, matches, strict=True)) / plan.total
+    coverage = sum(w * m for w, m in zip(weights, matches, strict=True)) / total
     content = (
-        sum(weights[i] * matches[i] for i in content_idx) / plan.content_total
-        if plan.content_total
+        sum(weights[i] * matches[i] for i in content_idx) / content_total
+        if content_total
         else 1.0
     )
-    cue_order = plan.cue_order
     return UnitFeatures(
         coverage,
         content,
         tuple([c for c in cue_order if c in flags]) if cue_order else (),
         "date" in cue_order and "date" in flags and "day" not in flags,
-        bool(plan.boost) and any(r.stems & plan.boost for r in unit_rows),
-        _listed(plan, unit_rows) if plan.list_kinds else -1,
-        bool(plan.role_ids) and any(r.id in plan.role_ids for r in unit_rows),
-        bool(plan.verified) and any(r.id in plan.verified for r in unit_rows),
-        _satisfied(plan, unit_rows, flags),
+        bool(boost) and any(r.stems & boost for r in unit_rows),
+        _listed(plan, unit_rows) if list_kinds else -1,
+        bool(role_ids) and any(r.id in role_ids for r in unit_rows),
+        bool(verified) and any(r.id in verified for r in unit_rows),
+        _satisfied(plan, unit_rows, flags) if required else True,
         penalty,
         factor,
         coverage - alone if factor and alone >= 0.0 else 0.0,

@@ -133,7 +133,7 @@ def rank(engine: Engine, query: Query, boost: frozenset[str] = frozenset()) -> l
     chosen: list[Unit] = []
     used: set[int] = set()
     for unit in units:
-        if any(r.id in used for r in unit.rows):
+        if used.intersection([r.id for r in unit.rows]):
             continue
         shown, texts = with_continuation(unit.rows, unit.texts, rows.get(unit.rows[-1].id + 1))
         if len(shown) > len(unit.rows):

@@ -48,22 +48,28 @@ def score(f: UnitFeatures, w: Weights = WEIGHTS) -> float:
     """Today's score: coverage plus the answer-type and evidence bonuses, minus the cost of
     a second sentence; the second look's adjustments on top (in this order: the floats are
     summed exactly as they always were)."""
-    bonus = sum(w.answer_type[c] for c in f.answer_types)
-    if f.undated:
+    (
+        coverage, _, answer_types, undated, person, listed, role_stated, verified, satisfied,
+        pair_penalty, _, _, modifier, best_figure,
+    ) = f  # fmt: skip
+    bonus = sum(w.answer_type[c] for c in answer_types)
+    if undated:
         bonus -= w.undated
-    if f.person:
+    if person:
         bonus += w.person
-    if f.listed >= 0:
-        bonus += w.listed * f.listed / LIST_CAP
-    if f.role_stated:
+    if listed >= 0:
+        bonus += w.listed * listed / LIST_CAP
+    if role_stated:
         bonus += w.role_stated
-    if f.verified:
+    if verified:
         bonus += w.verified
-    total = f.coverage + bonus - f.pair_penalty - (0.0 if f.satisfied else w.unsatisfied)
+    total = coverage + bonus - pair_penalty - (0.0 if satisfied else w.unsatisfied)
+    if not modifier and not best_figure:
+        return total
     adjust = 0.0
-    if f.modifier:
+    if modifier:
         adjust -= w.modifier
-    if f.best_figure:
+    if best_figure:
         adjust += w.best_figure
     return total + adjust if adjust else total
 
