@@ -365,19 +365,26 @@ def _describe(
         if content_total
         else 1.0
     )
-    return UnitFeatures(
-        coverage,
-        content,
-        tuple([c for c in cue_order if c in flags]) if cue_order else (),
-        "date" in cue_order and "date" in flags and "day" not in flags,
-        bool(boost) and any(r.stems & boost for r in unit_rows),
-        _listed(plan, unit_rows) if list_kinds else -1,
-        bool(role_ids) and any(r.id in role_ids for r in unit_rows),
-        bool(verified) and any(r.id in verified for r in unit_rows),
-        _satisfied(plan, unit_rows, flags) if required else True,
-        penalty,
-        factor,
-        coverage - alone if factor and alone >= 0.0 else 0.0,
+    # tuple.__new__ straight away: NamedTuple's own __new__ is a Python function, and this
+    # runs for every candidate unit (the fields in their declared order)
+    return tuple.__new__(
+        UnitFeatures,
+        (
+            coverage,
+            content,
+            tuple([c for c in cue_order if c in flags]) if cue_order else (),
+            "date" in cue_order and "date" in flags and "day" not in flags,
+            bool(boost) and any(r.stems & boost for r in unit_rows),
+            _listed(plan, unit_rows) if list_kinds else -1,
+            bool(role_ids) and any(r.id in role_ids for r in unit_rows),
+            bool(verified) and any(r.id in verified for r in unit_rows),
+            _satisfied(plan, unit_rows, flags) if required else True,
+            penalty,
+            factor,
+            coverage - alone if factor and alone >= 0.0 else 0.0,
+            False,
+            False,
+        ),
     )
 
 

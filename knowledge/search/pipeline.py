@@ -127,7 +127,9 @@ def rank(engine: Engine, query: Query, boost: frozenset[str] = frozenset()) -> l
         else (None, set())
     )
     plan = plan_for(query, store.ambient, counted, store.role_passages, stated, boost)
-    units = [Unit(r, t, f, score(f)) for r, t, f in describe_units(plan, ids, rows)]
+    # (tuple.__new__: NamedTuple's own __new__ is a Python function, slow for every unit)
+    new = tuple.__new__
+    units = [new(Unit, (r, t, f, score(f))) for r, t, f in describe_units(plan, ids, rows)]
     units.sort(key=rank_key)
     units = _second_look(engine.facts, query, units)
     chosen: list[Unit] = []
