@@ -30,7 +30,9 @@ __all__ = [
 ]
 
 
+@lru_cache(maxsize=8)
 def _load(name: str) -> Any:
+    """A data file, parsed once per process (the accessors below only read it)."""
     text = resources.files("knowledge").joinpath("data", name).read_text(encoding="utf-8")
     return json.loads(text)
 

@@ -57,6 +57,9 @@ _PARAPHRASED_POS = frozenset(POS_WEIGHT)
 _VERB_POS = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND"})
 # a list question: how many named things of the asked kind count at most
 LIST_CAP = 5
+# «в какой стране …» is answered by a sentence naming a country (read once: every term is
+# matched against every candidate passage)
+_CATEGORY_KINDS = category_kinds()
 
 
 class UnitFeatures(NamedTuple):
@@ -145,7 +148,7 @@ def match(term: Term, row: Row) -> float:
         if term.entity in row.lemmas:
             return 1.0
         return ARTICLE_ENTITY if term.entity in row.article_regions else 0.0
-    kinds = category_kinds().get(term.lemma)
+    kinds = _CATEGORY_KINDS.get(term.lemma)
     if kinds and kinds & row.kinds:
         # «в какой стране …» is answered by a sentence naming a country
         return 1.0 if term.focus else 0.85
@@ -359,6 +362,9 @@ def _describe(
         for e in strict
     ):
         return None
+    satisfied = required <= flags
+    if satisfied and "count" in required:
+        satisfied = _counted(plan, unit_rows)
     coverage = sum(w * m for w, m in zip(weights, matches, strict=True)) / total
     content = (
         sum(weights[i] * matches[i] for i in content_idx) / content_total
@@ -378,7 +384,7 @@ def _describe(
             _listed(plan, unit_rows) if list_kinds else -1,
             bool(role_ids) and any(r.id in role_ids for r in unit_rows),
             bool(verified) and any(r.id in verified for r in unit_rows),
-            _satisfied(plan, unit_rows, flags) if required else True,
+            satisfied,
             penalty,
             factor,
             coverage - alone if factor and alone >= 0.0 else 0.0,
@@ -399,19 +405,14 @@ def _listed(plan: Plan, unit_rows: tuple[Row, ...]) -> int:
     return min(len(named), LIST_CAP)
 
 
-def _satisfied(plan: Plan, unit_rows: tuple[Row, ...], flags: frozenset[str]) -> bool:
-    """Whether a unit holds the kind of value the question requires."""
-    if not plan.required <= flags:
-        return False
+def _counted(plan: Plan, unit_rows: tuple[Row, ...]) -> bool:
+    """Whether a unit holding a number answers a «сколько»: it holds a figure counting what
+    is asked, if the articles count that thing anywhere among the candidates («сколько
+    компаний …» needs companies counted); if nothing counts it, a number will do unless
+    every number in the unit is known to count something else («10 документов»)."""
     if plan.counted_ok is not None:
-        # «сколько компаний …» needs a figure that counts companies, if the articles count
-        # that thing anywhere among the candidates
         return any(r.id in plan.counted_ok for r in unit_rows)
-    if "count" in plan.required:
-        # nothing counts it: a number will do, unless every number in the snippet is known
-        # to count something else («10 документов»)
-        return not all(r.id in plan.counting for r in unit_rows if "count" in r.flags)
-    return True
+    return not all(r.id in plan.counting for r in unit_rows if "count" in r.flags)
 
 
 def _partner_factor(leans_back: bool, same_paragraph: bool) -> float:
