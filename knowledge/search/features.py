@@ -9,7 +9,7 @@ scoring stage computes its score and the decision stage whether to answer at all
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from ..answer_types import ANSWER_TYPES, REQUIRED
@@ -261,22 +261,17 @@ def describe_units(plan: Plan, ids: Sequence[int], rows: dict[int, Row]) -> list
     """Every unit of every candidate passage (alone, with the sentence before, with the one
     after) that may answer, with its features."""
     terms = plan.terms
-    vectors: dict[int, list[float]] = {}
-
-    def vector(r: Row) -> list[float]:
-        found = vectors.get(r.id)
-        if found is None:
-            found = vectors[r.id] = [match(t, r) for t in terms]
-        return found
-
+    vectors: dict[int, list[float]] = {}  # each passage's term matches, worked out once
     found: list[Candidate] = []
     for pid in ids:
         row = rows.get(pid)
         if row is None:
             continue
-        own = vector(row)
+        own = vectors.get(pid)
+        if own is None:
+            own = vectors[pid] = [match(t, row) for t in terms]
         alone = -1.0
-        for unit_rows, texts, matches, penalty, factor in _options(plan, row, own, rows, vector):
+        for unit_rows, texts, matches, penalty, factor in _options(plan, row, own, rows, vectors):
             features = _describe(plan, row, unit_rows, matches, penalty, factor, alone)
             if features is None:
                 continue
@@ -294,7 +289,7 @@ def _options(
     row: Row,
     own: list[float],
     rows: dict[int, Row],
-    vector: Callable[[Row], list[float]],
+    vectors: dict[int, list[float]],
 ) -> list[_Option]:
     """The sentence alone, and with each neighbour worth showing: (rows, texts shown, term
     matches, the cost of two sentences, the weight of the neighbour's words)."""
@@ -302,7 +297,9 @@ def _options(
     for other, first in ((rows.get(row.id - 1), False), (rows.get(row.id + 1), True)):
         if other is None or other.article_id != row.article_id:
             continue
-        theirs = vector(other)
+        theirs = vectors.get(other.id)
+        if theirs is None:
+            theirs = vectors[other.id] = [match(t, other) for t in plan.terms]
         # a neighbour is only worth scoring if it adds a word or a kind of answer
         adds_flag = bool((other.flags - row.flags) & plan.wanted_flags)
         adds_words = any(o > m for o, m in zip(theirs, own, strict=True))
