@@ -143,27 +143,35 @@ def term_weight(term: Term) -> float:
 
 def match(term: Term, row: Row) -> float:
     """How well a passage matches one term: 1 for the word itself, less for a synonym, a
-    related word, another form of the root; an entity of the article counts part way."""
+    related word, another form of the root; an entity of the article counts part way.
+
+    (Called for every term and candidate passage: ``isdisjoint`` tests overlap without
+    building the intersection.)"""
     if term.entity:
         if term.entity in row.lemmas:
             return 1.0
         return ARTICLE_ENTITY if term.entity in row.article_regions else 0.0
+    lemmas = row.lemmas
     kinds = _CATEGORY_KINDS.get(term.lemma)
-    if kinds and kinds & row.kinds:
+    if kinds and not kinds.isdisjoint(row.kinds):
         # «в какой стране …» is answered by a sentence naming a country
         return 1.0 if term.focus else 0.85
-    if term.lemma in row.lemmas or term.stem in row.stems:
+    if term.lemma in lemmas or term.stem in row.stems:
         return 1.0
-    if term.alternatives & row.lemmas:
+    if not term.alternatives.isdisjoint(lemmas):
         return 0.95
-    if term.phrase and all(w in row.lemmas for w in term.phrase):
+    if term.phrase and all(w in lemmas for w in term.phrase):
         return 0.95
-    if term.synonyms & row.lemmas:
+    if not term.synonyms.isdisjoint(lemmas):
         return 0.85
     if "agreement" in row.flags and term.lemma in agreement_vocabulary():
         # the passage reports an agreement, whatever words it uses («стороны определили…»)
         return 0.85
-    if term.related & row.lemmas or term.variants & row.stems or term.derived & row.stems:
+    if (
+        not term.related.isdisjoint(lemmas)
+        or not term.variants.isdisjoint(row.stems)
+        or not term.derived.isdisjoint(row.stems)
+    ):
         return 0.7
     return 0.0
 
