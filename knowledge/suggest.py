@@ -23,7 +23,6 @@ __all__ = ["region_suggestions", "resembles", "resembling_regions"]
 
 TYPO_LIKENESS = 75
 PREFIX_LIKENESS = 50
-_AREA_WORDS = frozenset({"область", "области", "край", "республика", "автономный", "округ"})
 
 
 def resembles(typed: str, name: str) -> bool:
@@ -39,12 +38,14 @@ def resembles(typed: str, name: str) -> bool:
 def _spelling_words(region: Region) -> list[str]:
     entry = gazetteer().entries.get(region.key)
     spellings = entry.spellings if entry else (region.name,)
-    return [w for s in spellings for w in words(s) if len(w) > 2 and w not in _AREA_WORDS]
+    generic = gazetteer().generic_words  # «область», «республика»: no help telling regions apart
+    return [w for s in spellings for w in words(s) if len(w) > 2 and w not in generic]
 
 
 def resembling_regions(typed: str, regions: Sequence[Region]) -> tuple[Region, ...]:
     """The regions among ``regions`` whose name (any spelling) resembles a word of ``typed``."""
-    typed_words = [w for w in words(typed) if len(w) > 2 and w not in _AREA_WORDS]
+    generic = gazetteer().generic_words
+    typed_words = [w for w in words(typed) if len(w) > 2 and w not in generic]
     return tuple(
         region
         for region in regions
