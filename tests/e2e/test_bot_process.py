@@ -527,9 +527,11 @@ async def test_admin_upload_adds_an_article_found_without_restart(
 
 def _stats(text: str) -> tuple[int, int]:
     """(questions, 👍) of a /stats reply."""
-    questions = re.search(r"Вопросов\D{0,5}(\d+)", text)
+    # «15 вопросов, из них с ответом — 15» (older wording: «Вопросов: 15»)
+    questions = re.search(r"(\d+)\s+вопрос|Вопросов\D{0,5}(\d+)", text)
     likes = re.search(r"👍\D{0,5}(\d+)", text)
-    return (int(questions.group(1)) if questions else 0, int(likes.group(1)) if likes else 0)
+    asked = int(questions.group(1) or questions.group(2)) if questions else 0
+    return (asked, int(likes.group(1)) if likes else 0)
 
 
 async def test_admin_stats_counts_questions(e2e_tg: FakeTelegram, admin: dict[str, Any]) -> None:
